@@ -1,0 +1,206 @@
+"""Run the whole course headlessly, and keep the notebooks' shared cells in one place.
+
+    python -m coursekit.course run [--out outputs/course] [--profile quick|full|auto] [NOTEBOOK ...]
+    python -m coursekit.course refresh NOTEBOOK ...   # execute (quick) and keep only checked outputs
+    python -m coursekit.course sync                   # rewrite every notebook's Colab badge and first cell
+
+A notebook reports its headline figures with ``coursekit.record(name=value, ...)``; ``run``
+collects them and prints a summary per notebook.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+# The repository learners open on Colab and Binder: set here, and only here.
+REPO = "augment-course/augment-course"
+BRANCH = "main"
+RECORD_ENV = "COURSEKIT_RECORD"
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def colab_url(relpath):
+    return f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{relpath}"
+
+
+def colab_badge(relpath):
+    """Markdown for the 'Open in Colab' badge of the notebook at relpath (e.g. notebooks/00_setup.ipynb)."""
+    return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+            f"({colab_url(relpath)})")
+
+
+def binder_url(relpath="notebooks/00_setup.ipynb"):
+    return f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/{relpath}"
+
+
+def first_cell_source():
+    """The first code cell of every notebook: on Colab, install coursekit; elsewhere, do nothing."""
+    return (
+        "# Colab only: install coursekit (and the few packages Colab lacks). Binder and a laptop skip this.\n"
+        "import sys\n"
+        "if \"google.colab\" in sys.modules:\n"
+        "    import subprocess\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",\n"
+        f"                    \"coursekit @ git+https://github.com/{REPO}@{BRANCH}\"], check=True)"
+    )
+
+
+def record(**figures):
+    """Record a notebook's headline figures (numbers it measured) for the course summary.
+
+    Prints them, and when the course runner set COURSEKIT_RECORD, appends them to that JSON file.
+    """
+    clean = {}
+    for k, v in figures.items():
+        try:
+            clean[k] = round(float(v), 4)
+        except (TypeError, ValueError):
+            clean[k] = str(v)
+    print("Recorded: " + ", ".join(f"{k} = {v}" for k, v in clean.items()))
+    path = os.environ.get(RECORD_ENV)
+    if path:
+        p = Path(path)
+        old = json.loads(p.read_text()) if p.exists() else {}
+        old.update(clean)
+        p.write_text(json.dumps(old, indent=1))
+    return clean
+
+
+def notebook_paths(names=None):
+    """The course's notebooks in order (lessons, then exercises), or those named."""
+    if names:
+        paths = [Path(n) if Path(n).exists() else NOTEBOOKS / n for n in names]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise SystemExit(f"No such notebook: {', '.join(missing)}")
+        return paths
+    return sorted(p for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("_"))
+
+
+def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
+    """Execute one notebook with papermill; return (output path, recorded figures, seconds)."""
+    import papermill as pm
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / Path(path).name
+    rec = out_dir / (Path(path).stem + ".figures.json")
+    rec.unlink(missing_ok=True)
+    params = {"PROFILE": profile, **(parameters or {})}
+    env_before = os.environ.get(RECORD_ENV)
+    os.environ[RECORD_ENV] = str(rec.resolve())
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(str(path), str(out), parameters=params, kernel_name="python3",
+                            cwd=str(Path(path).parent), progress_bar=False, execution_timeout=timeout)
+    finally:
+        if env_before is None:
+            os.environ.pop(RECORD_ENV, None)
+        else:
+            os.environ[RECORD_ENV] = env_before
+    seconds = time.perf_counter() - start
+    figures = json.loads(rec.read_text()) if rec.exists() else {}
+    return out, figures, seconds
+
+
+def run(names=None, out_dir="outputs/course", profile="auto"):
+    """Execute every notebook and print what each measured. Returns 0 if all ran, else 1."""
+    failures = 0
+    summary = []
+    for path in notebook_paths(names):
+        print(f"\n=== {path.name}", flush=True)
+        try:
+            out, figures, seconds = execute(path, out_dir, profile)
+        except Exception as e:  # report and go on: one broken notebook should not hide the others
+            failures += 1
+            print(f"FAILED: {type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}")
+            summary.append((path.name, "FAILED", {}))
+            continue
+        print(f"ran in {seconds:.0f} s -> {out}")
+        for k, v in figures.items():
+            print(f"  {k:<40} {v}")
+        summary.append((path.name, f"{seconds:.0f} s", figures))
+    print("\n=== Course summary")
+    for name, status, figures in summary:
+        print(f"{name:<40} {status:>8}  {len(figures)} figures recorded")
+    return 1 if failures else 0
+
+
+def strip_outputs(nb):
+    """Remove outputs except in cells marked NBVAL_CHECK_OUTPUT (those nbval compares)."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        if CHECK_MARK not in cell.source:
+            cell.outputs = []
+        else:
+            for o in cell.outputs:
+                if "execution_count" in o:
+                    o["execution_count"] = None
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def refresh(paths):
+    """Execute notebooks in the quick profile and store only the checked outputs (for nbval)."""
+    import nbformat
+
+    for path in paths:
+        out, _, seconds = execute(path, ROOT / "build" / "refresh", profile="quick")
+        nb = nbformat.read(out, as_version=4)
+        nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+        nbformat.write(strip_outputs(nb), path)
+        print(f"refreshed {path} ({seconds:.0f} s)")
+
+
+def sync():
+    """Rewrite every notebook's first code cell and Colab badge from REPO, BRANCH and first_cell_source()."""
+    import re
+
+    import nbformat
+
+    for path in notebook_paths():
+        nb = nbformat.read(path, as_version=4)
+        rel = path.relative_to(ROOT).as_posix()
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        if code:
+            code[0].source = first_cell_source()
+        for c in nb.cells:
+            if c.cell_type == "markdown" and "colab-badge.svg" in c.source:
+                c.source = re.sub(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)", colab_badge(rel), c.source)
+        nbformat.write(nb, path)
+        print(f"synced {rel}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m coursekit.course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p_run = sub.add_parser("run", help="execute every notebook and print what each measured")
+    p_run.add_argument("notebooks", nargs="*")
+    p_run.add_argument("--out", default="outputs/course")
+    p_run.add_argument("--profile", default="auto", choices=["auto", "quick", "full"])
+    p_ref = sub.add_parser("refresh", help="execute (quick) and keep only NBVAL_CHECK_OUTPUT outputs")
+    p_ref.add_argument("notebooks", nargs="+")
+    sub.add_parser("sync", help="rewrite every notebook's Colab badge and first cell")
+    args = parser.parse_args(argv)
+    if args.cmd == "run":
+        return run(args.notebooks, args.out, args.profile)
+    if args.cmd == "refresh":
+        refresh(notebook_paths(args.notebooks))
+        return 0
+    sync()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Where the course runs and how: seeds, GPUs, mixed precision, the quick/full profile.
+
+``setup()`` is the first call of every notebook. It works the same with or
+without a GPU, and prints one banner line so that a learner (and an
+instructor reading a log) sees at once what the notebook is running on.
+"""
+import os
+import random
+import sys
+
+import numpy as np
+
+from . import validate
+
+PROFILES = ("quick", "full")
+
+
+def where():
+    """'colab', 'binder' or 'local', read from the markers each service sets."""
+    if "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ or "COLAB_GPU" in os.environ:
+        return "colab"
+    if "BINDER_SERVICE_HOST" in os.environ or "BINDER_LAUNCH_HOST" in os.environ or "BINDER_REPO_URL" in os.environ:
+        return "binder"
+    return "local"
+
+
+def gpus():
+    """The physical GPUs TensorFlow sees (an empty list on a CPU-only machine)."""
+    import tensorflow as tf
+
+    return tf.config.list_physical_devices("GPU")
+
+
+def pick_profile(requested="auto", verbose=True):
+    """Resolve a notebook's PROFILE parameter to 'quick' or 'full'.
+
+    'auto' picks 'full' when a GPU is present and 'quick' otherwise; the
+    environment variable COURSE_PROFILE, when set, overrides 'auto' (the
+    course runner and CI use it).
+    """
+    if requested == "auto":
+        requested = os.environ.get("COURSE_PROFILE", "auto")
+    if requested == "auto":
+        profile, why = ("full", "a GPU is present") if gpus() else ("quick", "no GPU: a few minutes on a laptop CPU")
+    else:
+        profile, why = validate.one_of("PROFILE", requested, PROFILES + ("auto",), what="profile"), "asked for"
+    if verbose:
+        print(f"Profile: {profile} ({why})")
+    return profile
+
+
+def _gpu_gains_from_mixed_precision(devices):
+    """Mixed float16 only pays off on GPUs with tensor cores (compute capability 7.0 and up)."""
+    import tensorflow as tf
+
+    for d in devices:
+        cc = tf.config.experimental.get_device_details(d).get("compute_capability")
+        if not cc or cc < (7, 0):
+            return False
+    return bool(devices)
+
+
+def setup(seed=0, deterministic=False, mixed_precision="auto", verbose=True):
+    """Seed everything, set GPUs up, and print a one-line banner. Returns a dict of what it found.
+
+    seed:            seeds Python, NumPy, TensorFlow and Keras (same seed, same numbers on the same machine).
+    deterministic:   also turn on TensorFlow op determinism (slower; coursekit's own pipelines are
+                     already reproducible because they use seeded stateless random ops).
+    mixed_precision: "auto" (on only for GPUs with tensor cores), True or False.
+    """
+    validate.positive_int(seed, "seed", allow_zero=True)
+    if mixed_precision not in ("auto", True, False):
+        raise ValueError(f"mixed_precision must be 'auto', True or False; got {mixed_precision!r}.")
+    import keras
+    import tensorflow as tf
+
+    devices = gpus()
+    for d in devices:
+        try:
+            tf.config.experimental.set_memory_growth(d, True)
+        except RuntimeError:
+            pass  # already initialised: growth can only be set before first use
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    use_mp = _gpu_gains_from_mixed_precision(devices) if mixed_precision == "auto" else bool(mixed_precision)
+    keras.mixed_precision.set_global_policy("mixed_float16" if use_mp else "float32")
+
+    place = where()
+    info = {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "gpus": [tf.config.experimental.get_device_details(d).get("device_name", d.name) for d in devices],
+        "where": place,
+        "mixed_precision": use_mp,
+        "seed": seed,
+        "deterministic": bool(deterministic),
+        "suggested_profile": "full" if devices else "quick",
+    }
+    if verbose:
+        hw = f"{len(devices)} GPU ({', '.join(info['gpus'])})" if devices else f"CPU only ({os.cpu_count()} cores)"
+        tip = {"binder": " - Binder has 1 CPU and 2 GB: keep PROFILE='quick'.",
+               "colab": "" if devices else " - tip: Runtime > Change runtime type > GPU for the full profile."}.get(place, "")
+        print(f"TensorFlow {info['tensorflow']} | Keras {info['keras']} | {hw} | running on {place} | "
+              f"mixed precision {'on' if use_mp else 'off'} | seed {seed} | suggested profile: "
+              f"{info['suggested_profile']}{tip}")
+    return info
+
+
+def strategy():
+    """A tf.distribute strategy: mirrored across GPUs when there are several, the default one otherwise.
+
+    Build and compile models inside ``with strategy().scope():``.
+    """
+    import tensorflow as tf
+
+    if len(gpus()) > 1:
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()

@@ -1,0 +1,271 @@
+"""Training experiments: a small CNN, and ``run`` / ``compare`` over several seeds.
+
+An experiment is a plain dict (a *config*); ``config()`` fills in defaults and checks it::
+
+    cfg = ck.train.config(dataset="digits", n_per_class=30, augment="standard", epochs=30)
+    res = ck.train.compare({"none": {**cfg, "augment": None}, "standard": cfg}, seeds=[0, 1, 2])
+    res.summary          # one row per config: mean and spread over seeds
+    res.runs             # one row per (config, seed)
+    res.histories        # {name: [per-epoch metrics of each seed]}
+
+"Train accuracy" in the tables is measured on the CLEAN training images after training, so the
+train/validation gap compares like with like, augmented or not.
+"""
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import keras
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import augment as augment_lib
+from . import data as data_lib
+from . import device, pipeline, validate
+
+DEFAULTS = dict(
+    dataset="digits",      # a name for coursekit.data.load, or a coursekit.data.Dataset
+    n_per_class=None,      # small balanced training subset (None: all)
+    image_size=None,       # None: the dataset's default
+    data_seed=0,           # fixes the split and subset; training seeds vary only the training
+    augment=None,          # None, preset name, strength, ImageAugment, LabelAwareFlip or a layer
+    augment_in="pipeline",  # "pipeline" (tf.data map, per example) or "model" (Keras layers in the model)
+    static_copies=0,       # > 0: augment ONCE, add that many fixed copies, no on-the-fly augmentation
+    batch_augment=None,    # "mixup", "cutmix" or None
+    model="cnn",           # "cnn", "cnn1d", or a function (input_shape, num_classes, cfg) -> keras.Model
+    width=32,              # filters in the first convolution
+    dropout=0.0,
+    weight_decay=0.0,      # L2 factor on the weights
+    epochs=30,
+    batch_size=32,
+    learning_rate=1e-3,
+)
+
+
+def config(**settings):
+    """A checked experiment config: DEFAULTS updated with your settings."""
+    unknown = set(settings) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"Unknown config setting(s) {sorted(unknown)}: known settings are {sorted(DEFAULTS)}.")
+    cfg = {**DEFAULTS, **settings}
+    validate.positive_int(cfg["epochs"], "epochs")
+    validate.positive_int(cfg["batch_size"], "batch_size")
+    validate.positive_int(cfg["width"], "width")
+    validate.positive_int(cfg["static_copies"], "static_copies", allow_zero=True)
+    validate.fraction(cfg["dropout"], "dropout", 0.0, 0.95)
+    validate.fraction(cfg["weight_decay"], "weight_decay", 0.0, 1.0)
+    validate.fraction(cfg["learning_rate"], "learning_rate", 1e-7, 1.0)
+    validate.one_of("augment_in", cfg["augment_in"], ("pipeline", "model"), what="augment_in")
+    if not callable(cfg["model"]):
+        validate.one_of("model", cfg["model"], ("cnn", "cnn1d"), what="model")
+    if not isinstance(cfg["dataset"], data_lib.Dataset):
+        validate.one_of("dataset", cfg["dataset"], data_lib.NAMES, what="dataset")
+    return cfg
+
+
+# ---------------------------------------------------------------- models
+
+def _regularizer(weight_decay):
+    return keras.regularizers.L2(weight_decay) if weight_decay else None
+
+
+def build_cnn(input_shape, num_classes, width=32, dropout=0.0, weight_decay=0.0, augmentation=None):
+    """A small image CNN: two conv blocks and a dense layer, big enough to memorise a small dataset.
+
+    augmentation: optional Keras layers put right after the input (active only while training).
+    """
+    L = keras.layers
+    reg = _regularizer(weight_decay)
+    inputs = keras.Input(input_shape)
+    x = augmentation(inputs) if augmentation is not None else inputs
+    x = L.Conv2D(width, 3, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.MaxPooling2D()(x)
+    x = L.Conv2D(2 * width, 3, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.MaxPooling2D()(x)
+    x = L.Flatten()(x)
+    x = L.Dropout(dropout)(x)
+    x = L.Dense(4 * width, activation="relu", kernel_regularizer=reg)(x)
+    x = L.Dropout(dropout)(x)
+    outputs = L.Dense(num_classes, activation="softmax", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name="small_cnn")
+
+
+def build_cnn1d(input_shape, num_classes, width=32, dropout=0.0, weight_decay=0.0, augmentation=None):
+    """A small 1-D CNN for time series shaped (steps, channels)."""
+    L = keras.layers
+    reg = _regularizer(weight_decay)
+    inputs = keras.Input(input_shape)
+    x = augmentation(inputs) if augmentation is not None else inputs
+    x = L.Conv1D(width, 5, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.MaxPooling1D(2)(x)
+    x = L.Conv1D(2 * width, 5, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.GlobalAveragePooling1D()(x)
+    x = L.Dropout(dropout)(x)
+    outputs = L.Dense(num_classes, activation="softmax", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name="small_cnn1d")
+
+
+def _build_model(cfg, data):
+    aug = cfg["augment"]
+    layers = None
+    if cfg["augment_in"] == "model" and aug is not None:
+        resolved = augment_lib.resolve(aug, data.kind)
+        layers = resolved.layers() if isinstance(resolved, augment_lib.ImageAugment) else resolved
+    if callable(cfg["model"]):
+        model = cfg["model"](data.input_shape, data.num_classes, cfg)
+    else:
+        builder = build_cnn if cfg["model"] == "cnn" else build_cnn1d
+        model = builder(data.input_shape, data.num_classes, width=cfg["width"], dropout=cfg["dropout"],
+                        weight_decay=cfg["weight_decay"], augmentation=layers)
+    one_hot = cfg["batch_augment"] is not None
+    model.compile(optimizer=keras.optimizers.Adam(cfg["learning_rate"]),
+                  loss="categorical_crossentropy" if one_hot else "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+# ---------------------------------------------------------------- data
+
+@lru_cache(maxsize=16)
+def _load_cached(name, n_per_class, image_size, data_seed):
+    return data_lib.load(name, n_per_class=n_per_class, image_size=image_size, seed=data_seed)
+
+
+def get_data(cfg):
+    """The Dataset a config trains on (loaded once and reused across seeds and configs)."""
+    if isinstance(cfg["dataset"], data_lib.Dataset):
+        return cfg["dataset"]
+    return _load_cached(cfg["dataset"], cfg["n_per_class"], cfg["image_size"], cfg["data_seed"])
+
+
+def _training_arrays(cfg, data, seed):
+    x, y = data.x_train, data.y_train
+    if cfg["static_copies"] and cfg["augment"] is not None:
+        copies = [pipeline.augment_once(x, cfg["augment"], seed=seed * 1000 + i, kind=data.kind)
+                  for i in range(cfg["static_copies"])]
+        x = np.concatenate([x] + copies)
+        y = np.concatenate([y] * (cfg["static_copies"] + 1))
+    return x, y
+
+
+# ---------------------------------------------------------------- running
+
+class _ProgressBar(keras.callbacks.Callback):
+    """One tqdm bar per run: renders as a widget in JupyterLab and as text in plain logs."""
+
+    def __init__(self, bar, label):
+        super().__init__()
+        self.bar, self.label = bar, label
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.bar.set_postfix_str(f"{self.label} | acc {logs.get('accuracy', 0):.2f} "
+                                 f"val {logs.get('val_accuracy', 0):.2f}", refresh=False)
+        self.bar.update(1)
+
+
+class _CleanTrainAccuracy(keras.callbacks.Callback):
+    """Adds 'train_clean_accuracy': accuracy on the un-augmented training images after each epoch."""
+
+    def __init__(self, x, y):
+        super().__init__()
+        self.x, self.y = x, y
+
+    def on_epoch_end(self, epoch, logs=None):
+        pred = self.model.predict(self.x, batch_size=512, verbose=0).argmax(axis=1)
+        logs["train_clean_accuracy"] = float((pred == self.y).mean())
+
+
+def _accuracy(model, x, y):
+    if len(x) == 0:
+        return float("nan")
+    return float((model.predict(x, batch_size=512, verbose=0).argmax(axis=1) == y).mean())
+
+
+def _fit_one(name, cfg, data, seed, bar):
+    keras.utils.set_random_seed(seed)
+    with device.strategy().scope():
+        model = _build_model(cfg, data)
+    x, y = _training_arrays(cfg, data, seed)
+    on_the_fly = cfg["augment"] if (cfg["augment_in"] == "pipeline" and not cfg["static_copies"]) else None
+    train_ds = pipeline.make_dataset(x, y, augment=on_the_fly, batch_size=cfg["batch_size"], training=True,
+                                     seed=seed, kind=data.kind, batch_augment=cfg["batch_augment"],
+                                     num_classes=data.num_classes)
+    val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False,
+                                   batch_augment=cfg["batch_augment"], num_classes=data.num_classes)
+    callbacks = [_ProgressBar(bar, f"{name} seed {seed}")]
+    if len(data.x_train) <= 5000:
+        callbacks.insert(0, _CleanTrainAccuracy(data.x_train, data.y_train))
+    start = time.perf_counter()
+    hist = model.fit(train_ds, validation_data=val_ds, epochs=cfg["epochs"], verbose=0,
+                     callbacks=callbacks, shuffle=False)  # the dataset shuffles itself, seeded
+    seconds = time.perf_counter() - start
+    train_acc = _accuracy(model, data.x_train, data.y_train)
+    val_acc = _accuracy(model, data.x_val, data.y_val)
+    row = dict(name=name, seed=seed, train_acc=train_acc, val_acc=val_acc, gap=train_acc - val_acc,
+               test_acc=_accuracy(model, data.x_test, data.y_test), epochs=cfg["epochs"],
+               seconds=seconds, images_per_sec=len(x) * cfg["epochs"] / seconds)
+    return row, {k: [float(v) for v in vals] for k, vals in hist.history.items()}, model
+
+
+@dataclass
+class Results:
+    """What ``run`` and ``compare`` return. ``summary`` is the table to look at first."""
+
+    runs: pd.DataFrame
+    histories: dict = field(default_factory=dict)
+    models: dict = field(default_factory=dict)
+
+    @property
+    def summary(self):
+        """Mean and standard deviation over seeds, one row per config (in the order given)."""
+        metrics = ["train_acc", "val_acc", "gap", "test_acc", "seconds", "images_per_sec"]
+        g = self.runs.groupby("name", sort=False)
+        out = g[metrics].agg(["mean", "std"])
+        out.columns = [f"{m}_{s}" for m, s in out.columns]
+        out.insert(0, "seeds", g.size())
+        out.insert(1, "epochs", g["epochs"].first())
+        return out
+
+    def mean(self, name, metric):
+        """Mean of one metric for one config, e.g. ``res.mean('standard', 'val_acc')``."""
+        if name not in set(self.runs["name"]):
+            raise KeyError(f"No config named {name!r}; configs here: {list(dict.fromkeys(self.runs['name']))}.")
+        return float(self.runs.loc[self.runs["name"] == name, metric].mean())
+
+    def _repr_html_(self):
+        return self.summary.to_html(float_format=lambda v: f"{v:.3f}")
+
+    def __repr__(self):
+        return self.summary.to_string(float_format=lambda v: f"{v:.3f}")
+
+
+def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True):
+    """Train every config with every seed; return Results (runs, summary, histories, models).
+
+    configs: {name: config dict}; each dict is completed with ``config(**...)``.
+    """
+    if not isinstance(configs, dict) or not configs:
+        raise TypeError("configs must be a non-empty dict {name: config}, e.g. {'none': cfg_a, 'standard': cfg_b}.")
+    seeds = validate.seeds(seeds)
+    checked = {str(name): config(**cfg) for name, cfg in configs.items()}
+    total = sum(c["epochs"] for c in checked.values()) * len(seeds)
+    rows, histories, models = [], {}, {}
+    with tqdm(total=total, desc="training", unit="epoch", disable=not progress, mininterval=1.0) as bar:
+        for name, cfg in checked.items():
+            data = get_data(cfg)
+            for seed in seeds:
+                row, hist, model = _fit_one(name, cfg, data, seed, bar)
+                rows.append(row)
+                histories.setdefault(name, []).append(hist)
+                if keep_models:
+                    models.setdefault(name, []).append(model)
+    return Results(pd.DataFrame(rows), histories, models)
+
+
+def run(cfg, seeds=(0, 1, 2), name="run", **kwargs):
+    """Train one config with each seed. Same as ``compare({name: cfg}, seeds)``."""
+    if not isinstance(cfg, dict):
+        raise TypeError(f"run takes a config dict (see coursekit.train.config); got {type(cfg).__name__}.")
+    return compare({name: cfg}, seeds=seeds, **kwargs)
