@@ -9,6 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Where a test or course run writes executed notebooks, screenshots and reports.
 OUT    ?= outputs
+NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 notebooks
 
 .PHONY: venv course lab test test-unit test-notebooks test-browser bench browser clean
 
@@ -33,13 +34,13 @@ browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 test: venv browser
-	$(BIN)/python -m pytest tests --nbval-lax notebooks --out $(OUT)/test
+	$(BIN)/python -m pytest tests $(NBVAL) --out $(OUT)/test
 
 test-unit: venv
 	$(BIN)/python -m pytest tests -m "not notebook and not browser"
 
 test-notebooks: venv
-	$(BIN)/python -m pytest tests -m notebook --nbval-lax notebooks --out $(OUT)/test
+	$(BIN)/python -m pytest tests -m notebook $(NBVAL) --out $(OUT)/test
 
 test-browser: venv browser
 	$(BIN)/python -m pytest tests -m browser --out $(OUT)/test

@@ -81,12 +81,12 @@ def images(x, name="images", batched=True):
     layout = "(batch, height, width, channels)" if batched else "(height, width, channels)"
     if x.ndim != rank:
         extra = ""
-        if batched and x.ndim == 3:
+        if x.ndim == rank - 1 and x.shape[-1] not in (1, 3):
+            extra = " For grayscale, add a channel axis with x[..., None]."
+        elif batched and x.ndim == 3:
             extra = " For one image, add a batch axis with x[None] or use a list of images."
         elif not batched and x.ndim == 4:
             extra = " Pass one image, e.g. x[0], not a batch."
-        elif x.ndim == rank - 1:
-            extra = " For grayscale, add a channel axis with x[..., None]."
         raise ValueError(f"{name} must have shape {layout}; got shape {x.shape}.{extra}")
     if x.shape[-1] not in (1, 3):
         raise ValueError(f"{name} must have 1 or 3 channels in the last axis {layout}; got shape {x.shape}. "

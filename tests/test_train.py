@@ -1,0 +1,74 @@
+"""coursekit.train: configs, reproducible runs, tables a lesson can rely on."""
+import numpy as np
+import pytest
+
+import coursekit as ck
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return ck.train.config(dataset="digits", n_per_class=5, epochs=2, width=8)
+
+
+def test_run_returns_one_row_per_seed_with_the_promised_columns(tiny):
+    res = ck.train.run(tiny, seeds=[0, 1], progress=False)
+    cols = {"name", "seed", "train_acc", "val_acc", "gap", "test_acc", "epochs", "seconds", "images_per_sec"}
+    assert cols <= set(res.runs.columns) and len(res.runs) == 2
+    np.testing.assert_allclose(res.runs["gap"], res.runs["train_acc"] - res.runs["val_acc"])
+    s = res.summary
+    assert {"val_acc_mean", "val_acc_std", "gap_mean", "seeds"} <= set(s.columns) and s.loc["run", "seeds"] == 2
+    hist = res.histories["run"][0]
+    assert len(hist["val_accuracy"]) == 2 and "train_clean_accuracy" in hist
+    assert len(res.models["run"]) == 2
+
+
+def test_same_seed_same_numbers(tiny):
+    cfg = {**tiny, "augment": "standard"}
+    a = ck.train.run(cfg, seeds=[3], progress=False).runs
+    b = ck.train.run(cfg, seeds=[3], progress=False).runs
+    for col in ["train_acc", "val_acc", "test_acc"]:
+        assert a[col].tolist() == b[col].tolist()
+
+
+def test_compare_keeps_config_order_and_mean_helper(tiny):
+    res = ck.train.compare({"b": tiny, "a": {**tiny, "dropout": 0.5}}, seeds=[0], progress=False)
+    assert list(res.summary.index) == ["b", "a"]
+    assert res.mean("a", "val_acc") == pytest.approx(float(res.runs.loc[1, "val_acc"]))
+    with pytest.raises(KeyError, match="No config named 'c'"):
+        res.mean("c", "val_acc")
+
+
+def test_model_augmentation_static_copies_and_mixup_run(tiny):
+    res = ck.train.compare({
+        "in_model": {**tiny, "augment": "standard", "augment_in": "model"},
+        "static": {**tiny, "augment": "standard", "static_copies": 1},
+        "mixup": {**tiny, "batch_augment": "mixup"},
+    }, seeds=[0], progress=False)
+    assert len(res.runs) == 3 and res.runs["val_acc"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("settings, err, words", [
+    ({"epochs": -1}, ValueError, "epochs must be at least 1"),
+    ({"epochs": 2.5}, TypeError, "epochs must be a whole number"),
+    ({"dataset": "mnist"}, ValueError, "Unknown dataset"),
+    ({"learnin_rate": 0.1}, ValueError, r"Unknown config setting\(s\) \['learnin_rate'\]"),
+    ({"dropout": 1.0}, ValueError, "dropout must be between"),
+    ({"model": "resnet"}, ValueError, "Unknown model"),
+])
+def test_bad_configs(settings, err, words):
+    with pytest.raises(err, match=words):
+        ck.train.config(**settings)
+
+
+def test_bad_seeds_and_configs(tiny):
+    with pytest.raises(ValueError, match="at least one seed"):
+        ck.train.run(tiny, seeds=[])
+    with pytest.raises(TypeError, match="non-empty dict"):
+        ck.train.compare([tiny])
+
+
+def test_build_cnn_outputs_probabilities():
+    model = ck.train.build_cnn((16, 16, 1), 10, width=8)
+    out = model.predict(np.zeros((2, 16, 16, 1), "float32"), verbose=0)
+    assert out.shape == (2, 10)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5)
