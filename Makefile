@@ -24,7 +24,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 course: venv
-	$(BIN)/python -m coursekit.course run --out $(OUT)/course
+	$(BIN)/python -m coursekit run --out $(OUT)/course
 
 lab: venv
 	$(BIN)/jupyter lab notebooks/00_setup.ipynb
