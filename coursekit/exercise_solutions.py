@@ -8,8 +8,11 @@ import tensorflow as tf
 
 
 def digit_augmenter(seed=None):
-    """The Keras augmentation the pipeline exercises use: a small rotation and shift, black fill."""
-    return keras.Sequential([
+    """The Keras augmentation the pipeline exercises use: a small rotation and shift, black fill.
+
+    A keras.layers.Pipeline (not a Sequential model) works on one image or a batch alike.
+    """
+    return keras.layers.Pipeline([
         keras.layers.RandomRotation(0.05, fill_mode="constant", seed=seed),
         keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed),
     ], name="digit_augmenter")

@@ -363,6 +363,7 @@ def _check_train_ds(make_train_ds):
     x, _ = check_images(16)
     tf.random.set_seed(0)
     ds = _call(make_train_ds, x, _index_labels(len(x)), 8, what=what)
+    _need_dataset(ds, what)
     return _verdict_pipeline(ds, x, "make_train_ds's dataset")
 
 
@@ -372,6 +373,7 @@ def _check_cached_ds(make_cached_ds):
     x, _ = check_images(16)
     tf.random.set_seed(0)
     ds = _call(make_cached_ds, x, _index_labels(len(x)), 8, what=what)
+    _need_dataset(ds, what)
     return _verdict_pipeline(ds, x, "make_cached_ds's dataset", require_cache=True)
 
 
