@@ -1,0 +1,103 @@
+"""Measuring what a model has learned beyond accuracy: invariance to transforms, and data-equivalence.
+
+- ``prediction_consistency``: how often a model keeps its prediction when the input is transformed;
+- ``invariance_table``: that, and accuracy on transformed images, for many models and transforms;
+- ``equivalent_size``: how many real training examples a plain model needs to match a given accuracy.
+"""
+import numpy as np
+import pandas as pd
+
+from . import augment as augment_lib
+from . import pipeline, validate
+
+
+def _check_model(model):
+    if not hasattr(model, "predict"):
+        raise TypeError(f"model must be a trained Keras model (with .predict); got {type(model).__name__}.")
+
+
+def _predict(model, x):
+    return np.asarray(model.predict(x, batch_size=512, verbose=0)).argmax(axis=1)
+
+
+def transformed_views(x, augment, n_views=5, seed=0, kind="digits"):
+    """n_views randomly transformed copies of every image: an array shaped (n_views, N, H, W, C).
+
+    Each view uses its own seed, so the same seed always gives the same views.
+    """
+    x, _ = pipeline.check_inputs(x)
+    validate.positive_int(n_views, "n_views")
+    validate.positive_int(seed, "seed", allow_zero=True)
+    if augment_lib.resolve(augment, kind) is None:
+        raise ValueError("augment is 'no augmentation': give a transform to test invariance against, "
+                         "e.g. 'standard' or ck.augment.custom(rotation=0.05).")
+    return np.stack([pipeline.augment_once(x, augment, seed=seed * 1000 + i, kind=kind) for i in range(n_views)])
+
+
+def prediction_consistency(model, x, augment, n_views=5, seed=0, kind="digits", views=None):
+    """The fraction of transformed views whose predicted class equals the prediction on the clean image.
+
+    1.0: the model never changes its mind when the image is transformed (fully invariant);
+    lower: transforms that keep the label still flip the model's answer.
+    views: precomputed ``transformed_views(x, ...)`` (to test several models on the same views).
+    """
+    _check_model(model)
+    x, _ = pipeline.check_inputs(x)
+    if views is None:
+        views = transformed_views(x, augment, n_views, seed, kind)
+    clean = _predict(model, x)
+    moved = _predict(model, views.reshape((-1,) + x.shape[1:])).reshape(len(views), len(x))
+    return float((moved == clean[None]).mean())
+
+
+def invariance_table(models, x, y, transforms, n_views=5, seed=0, kind="digits"):
+    """Consistency and accuracy under each transform, for every model: one row per (model, transform).
+
+    models:     {name: [model, ...]} as in ``Results.models`` (one model per seed), or {name: model}.
+    transforms: {label: augmentation}; every model sees the same transformed views.
+    Columns: name, run, transform, clean_acc, transformed_acc, consistency.
+    """
+    if not isinstance(models, dict) or not models:
+        raise TypeError("models must be a non-empty dict {name: [model, ...]}, e.g. results.models.")
+    if not isinstance(transforms, dict) or not transforms:
+        raise TypeError("transforms must be a non-empty dict {label: augmentation}, e.g. {'standard': 'standard'}.")
+    x, y = pipeline.check_inputs(x, y)
+    all_views = {label: transformed_views(x, t, n_views, seed, kind) for label, t in transforms.items()}
+    rows = []
+    for name, group in models.items():
+        group = group if isinstance(group, (list, tuple)) else [group]
+        for run, model in enumerate(group):
+            _check_model(model)
+            clean = _predict(model, x)
+            for label, views in all_views.items():
+                moved = _predict(model, views.reshape((-1,) + x.shape[1:])).reshape(len(views), len(x))
+                rows.append(dict(name=name, run=run, transform=label, clean_acc=float((clean == y).mean()),
+                                 transformed_acc=float((moved == y[None]).mean()),
+                                 consistency=float((moved == clean[None]).mean())))
+    return pd.DataFrame(rows)
+
+
+def equivalent_size(sizes, accuracies, target):
+    """How many training examples (per class) a model needs to reach ``target`` accuracy.
+
+    sizes, accuracies: a measured curve (e.g. a plain model's validation accuracy against
+    examples per class), interpolated linearly in log(size). Returns a float; ``inf`` when the
+    target is above every measured accuracy, and the smallest size when it is below all of them.
+    """
+    sizes = np.asarray(sizes, dtype=float)
+    acc = np.asarray(accuracies, dtype=float)
+    if sizes.ndim != 1 or sizes.shape != acc.shape or len(sizes) < 2:
+        raise ValueError("sizes and accuracies must be two lists of the same length, at least 2 points each.")
+    if (sizes <= 0).any() or not np.isfinite(acc).all():
+        raise ValueError("sizes must be positive and accuracies finite numbers.")
+    validate.fraction(float(target), "target", 0.0, 1.0)
+    order = np.argsort(sizes)
+    sizes, acc = sizes[order], np.maximum.accumulate(acc[order])  # more data never needs to look worse
+    if target > acc[-1]:
+        return float("inf")
+    if target <= acc[0]:
+        return float(sizes[0])
+    i = int(np.searchsorted(acc, target))  # first point at or above the target
+    lo, hi = np.log(sizes[i - 1]), np.log(sizes[i])
+    frac = 0.0 if acc[i] == acc[i - 1] else (target - acc[i - 1]) / (acc[i] - acc[i - 1])
+    return float(np.exp(lo + frac * (hi - lo)))
