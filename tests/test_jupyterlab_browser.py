@@ -34,7 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
-TIME_LIMIT = 170  # seconds, for everything: server start, kernel start, cells, slider, screenshot
+TIME_LIMIT = 150  # seconds, for everything: server start, kernel start, cells, slider, screenshot
 SCREENSHOT = "jupyterlab_explorer.png"
 # A checksum of the pixels the browser shows for an <img> (drawn on a canvas): changes iff the picture does.
 PIXELS_JS = """el => { const c = document.createElement('canvas'); c.width = el.naturalWidth; c.height = el.naturalHeight;
@@ -92,6 +92,7 @@ def jupyterlab(root_dir, scratch, log_path, deadline):
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root_dir,
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    start, budget = time.monotonic(), 0.4 * deadline.seconds  # leave the browser most of the time
     try:
         while True:
             if proc.poll() is not None:
@@ -102,9 +103,8 @@ def jupyterlab(root_dir, scratch, log_path, deadline):
                         break
             except OSError:
                 pass
-            if time.monotonic() > deadline.end - 100:  # leave the browser most of the budget
-                pytest.fail(f"JupyterLab did not answer on {base} within "
-                            f"{deadline.seconds - 100} s; see {log_path}")
+            if time.monotonic() > start + budget:
+                pytest.fail(f"JupyterLab did not answer on {base} within {budget:.0f} s; see {log_path}")
             time.sleep(0.5)
         yield base, token
     finally:
@@ -131,7 +131,9 @@ def explorer_cell_index(notebook):
 def _wait_for_explorer(page, deadline):
     """Wait until the explorer's image is shown; fail at once with the traceback if a cell errs."""
     img = page.locator(".coursekit-explorer img").first
-    error = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').first
+    # JupyterLab renders an exception as stderr text holding IPython's "Traceback (most recent call last)".
+    error = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').filter(
+        has_text="Traceback").first
     while True:
         if img.count() and img.is_visible():
             return img
@@ -162,6 +164,12 @@ def _move_rotation_slider(page, explorer, deadline):
     after = readout.inner_text()
     assert after != before, f"the rotation slider did not move (readout stayed {before!r})"
     return before, after
+
+
+def _step(page, deadline, what):
+    """Name the step (for the failure message) and bound every browser wait by the time left."""
+    page.set_default_timeout(deadline.ms())
+    return what
 
 
 def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
@@ -196,13 +204,13 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(deadline.ms())
         try:
-            step = "opening the notebook"
+            step = _step(page, deadline, "opening the notebook")
             page.goto(f"{base}/lab/tree/{rel}?token={token}", timeout=deadline.ms())
             cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
             cells.nth(n_cells - 1).wait_for(state="attached", timeout=deadline.ms())
             page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=deadline.ms())
 
-            step = f"running cells 1 to {index + 1} (the explorer)"
+            step = _step(page, deadline, f"running cells 1 to {index + 1} (the explorer)")
             cells.first.locator(".jp-InputPrompt").first.click()  # select the first cell, command mode
             page.keyboard.press("Escape")
             for _ in range(index + 1):
@@ -214,15 +222,15 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
             src_before, pixels_before = img.get_attribute("src"), img.evaluate(PIXELS_JS)
             assert src_before, "the explorer's <img> has no src"
 
-            step = "moving the rotation slider"
+            step = _step(page, deadline, "moving the rotation slider")
             read_before, read_after = _move_rotation_slider(page, explorer, deadline)
-            step = "waiting for the image to update"
+            step = _step(page, deadline, "waiting for the image to update")
             page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
                                    arg=[img.element_handle(), src_before], timeout=deadline.ms())
             img.evaluate("el => el.decode()")
             src_after, pixels_after = img.get_attribute("src"), img.evaluate(PIXELS_JS)
 
-            step = "saving the screenshot"
+            step = _step(page, deadline, "saving the screenshot")
             page.keyboard.press("Escape")
             page.keyboard.press("Control+b")  # hide the file browser: the notebook fills the picture
             explorer.scroll_into_view_if_needed()
