@@ -201,7 +201,7 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
             sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
                                      timeout=deadline.ms())
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.set_default_timeout(deadline.ms())
         try:
             step = _step(page, deadline, "opening the notebook")
@@ -233,7 +233,8 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
             step = _step(page, deadline, "saving the screenshot")
             page.keyboard.press("Escape")
             page.keyboard.press("Control+b")  # hide the file browser: the notebook fills the picture
-            explorer.scroll_into_view_if_needed()
+            # Show the explorer cell's code above its output, as a learner sees it.
+            cells.nth(index).evaluate("el => el.scrollIntoView({block: 'start'})")
             page.wait_for_timeout(500)
             page.screenshot(path=str(shot))
             return dict(src=(src_before, src_after), pixels=(pixels_before, pixels_after),
