@@ -111,7 +111,9 @@ def _fail(message):
 
 
 def _not_attempted(what):
-    raise _Outcome("not_attempted", f"replace the placeholder in {what} with your answer, then run this cell again.")
+    name = what.replace("creating ", "").split("(")[0]
+    raise _Outcome("not_attempted", f"{name} is still the template (it raises NotImplementedError): replace that "
+                                    "line with your code, then run this cell again.")
 
 
 def _short(e):
