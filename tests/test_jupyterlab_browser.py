@@ -237,8 +237,8 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
             cells.nth(index).evaluate("el => el.scrollIntoView({block: 'start'})")
             page.wait_for_timeout(500)
             page.screenshot(path=str(shot))
-            return dict(src=(src_before, src_after), pixels=(pixels_before, pixels_after),
-                        readout=(read_before, read_after), screenshot=shot)
+            result = dict(src=(src_before, src_after), pixels=(pixels_before, pixels_after),
+                          readout=(read_before, read_after), screenshot=shot)
         except (TimeoutError, PlaywrightError) as e:
             failed = out_dir / "jupyterlab_failure.png"
             try:
@@ -251,6 +251,8 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
                         f"{out_dir / 'jupyterlab_server.log'}")
         finally:
             browser.close()
+    shutil.rmtree(work, ignore_errors=True)  # reached only on success: keep the copy to debug a failure
+    return result
 
 
 def test_explorer_slider_changes_the_image_in_jupyterlab(out_dir):
