@@ -177,3 +177,24 @@ def spec_augment(time_width=8, freq_width=8, time_masks=1, freq_masks=1):
     from .timeseries import Compose
 
     return Compose(TimeMask(time_width, time_masks), FreqMask(freq_width, freq_masks))
+
+
+def plot_spectrograms(specs, title="Spectrograms", sample_rate=4000, frame_step=32):
+    """Spectrograms side by side: {caption: (time, freq) array}; time in seconds, frequency in Hz."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(specs, dict) or not specs:
+        raise TypeError("specs must be a non-empty dict {caption: (time, freq) array}.")
+    fig, axes = plt.subplots(1, len(specs), figsize=(2.9 * len(specs), 2.9), squeeze=False)
+    for ax, (name, s) in zip(axes.flat, specs.items()):
+        s = np.asarray(s)
+        if s.ndim != 2:
+            raise ValueError(f"spectrogram {name!r} must have shape (time, freq); got shape {s.shape}.")
+        extent = [0, s.shape[0] * frame_step / sample_rate, 0, sample_rate / 2]
+        ax.imshow(s.T, origin="lower", aspect="auto", extent=extent, cmap="magma")
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("frequency (Hz)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
