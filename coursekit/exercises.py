@@ -627,19 +627,16 @@ def _flip_rates(augment, kind, tries=40):
     left[6:10, 1:5] = 1.0   # a blob on the left, half-way down
     top = np.zeros((size, size, 1), "float32")
     top[1:5, 6:10] = 1.0    # a blob at the top, half-way across
-    fn = _image_fn(augment, kind)
-    h_flips = v_flips = changed = 0
-    for i in range(tries):
-        a = fn(left, i)
-        b = fn(top, i)
-        h_flips += a[:, size // 2:].sum() > a[:, :size // 2].sum()
-        v_flips += b[size // 2:].sum() > b[:size // 2].sum()
-        changed += np.abs(a - left).max() > 1e-4
-    return h_flips / tries, v_flips / tries, changed / tries
+    run = _image_fn(augment, kind)
+    a, b = run(left, tries), run(top, tries)
+    h_flips = (a[:, :, size // 2:].sum(axis=(1, 2, 3)) > a[:, :, :size // 2].sum(axis=(1, 2, 3))).mean()
+    v_flips = (b[:, size // 2:].sum(axis=(1, 2, 3)) > b[:, :size // 2].sum(axis=(1, 2, 3))).mean()
+    changed = (np.abs(a - left).max(axis=(1, 2, 3)) > 1e-4).mean()
+    return float(h_flips), float(v_flips), float(changed)
 
 
 def _image_fn(augment, kind):
-    """Any augmentation a learner may hand in, as fn(one image, i) -> one image (NumPy)."""
+    """Any augmentation a learner may hand in, as run(one image, n) -> n augmented versions (NumPy)."""
     what = f"{kind}_augment"
     if isinstance(augment, str) or (isinstance(augment, (int, float)) and not isinstance(augment, bool)):
         try:
@@ -647,30 +644,35 @@ def _image_fn(augment, kind):
         except (TypeError, ValueError) as e:
             _fail(f"{what}: {e}")
         if augment is None:
-            return lambda img, i: img
+            return lambda img, n: np.repeat(img[None], n, axis=0)
     if isinstance(augment, augment_lib.StatelessAugment):
         if augment.uses_labels:
             _fail(f"{what} changes labels (a LabelAwareFlip); pick an image augmentation here.")
-        run = lambda img, i: augment(tf.constant(img), tf.constant([i, 7]))  # noqa: E731
+
+        def many(img, n):  # one traced map over n seeds: fast
+            seeds = tf.data.Dataset.range(n).map(lambda i: tf.stack([i, tf.constant(7, tf.int64)]))
+            return next(iter(seeds.map(lambda s: augment(tf.constant(img), s)).batch(n)))
     elif isinstance(augment, keras.layers.Layer):
-        run = lambda img, i: augment(tf.constant(img[None]), training=True)[0]  # noqa: E731
+        def many(img, n):  # one call on a batch of n copies
+            return augment(tf.constant(np.repeat(img[None], n, axis=0)), training=True)
     elif callable(augment):
-        run = lambda img, i: augment(tf.constant(img))  # noqa: E731
+        def many(img, n):
+            return np.stack([np.asarray(augment(tf.constant(img)), dtype="float32") for _ in range(n)])
     else:
         _fail(f"{what} should be an augmentation (ck.augment.custom(...), a preset name, or Keras layers); "
               f"got {type(augment).__name__}.")
 
-    def fn(img, i):
-        out = _call(run, img, i, what=what)
+    def run(img, n):
+        out = _call(many, img, n, what=what)
         try:
             out = np.asarray(out, dtype="float32")
         except Exception as e:
-            _fail(f"{what} should return an image; got {type(out).__name__} ({_short(e)}).")
-        if out.shape != img.shape:
-            _fail(f"{what} turned an image of shape {img.shape} into shape {out.shape}: keep the shape.")
+            _fail(f"{what} should return images; got {type(out).__name__} ({_short(e)}).")
+        if out.shape != (n,) + img.shape:
+            _fail(f"{what} turned an image of shape {img.shape} into shape {out.shape[1:]}: keep the shape.")
         return out
 
-    return fn
+    return run
 
 
 def _check_choices(digits_augment, faces_augment):
