@@ -16,6 +16,10 @@ Modules, in the order the course meets them:
 - ``plots``     pictures: augmentation grids, learning curves, bars, confusion matrices
 - ``widgets``   "predict before you run" questions and the augmentation explorer
 - ``course``    runs every notebook headlessly and records the figures each one measured
+
+and, for particular lessons: ``evaluate`` (invariance, data-size equivalence), ``gallery`` (transform
+grids), ``benchmark`` (images per second), ``timeseries``, ``audio`` and ``text`` (lesson 7),
+``exercises`` (self-checking pitfall exercises).
 """
 import os as _os
 
@@ -23,6 +27,7 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from . import validate  # noqa: E402,F401  (no TensorFlow import)
 from . import device, data, augment, pipeline, train, plots, widgets, course  # noqa: E402,F401
+from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
 from .course import record  # noqa: E402,F401
 
 __version__ = "0.1.0"
