@@ -119,8 +119,9 @@ def explorer(image, scale=None):
         "fill_mode": W.Dropdown(options=list(augment_lib.FILL_MODES), value="reflect", description="fill",
                                 style=style),
     }
-    view = W.Image(value=_png(image, scale), format="png")
-    caption = W.HTML()
+    size = W.Layout(width=f"{image.shape[1] * scale}px", height=f"{image.shape[0] * scale}px")
+    view = W.Image(value=_png(image, scale), format="png", layout=size)  # fixed size: no stretching
+    caption = W.HTML(layout=W.Layout(width=f"{max(image.shape[1] * scale, 200)}px"))
 
     def update(_=None):
         values = {k: c.value for k, c in controls.items()}
@@ -131,7 +132,8 @@ def explorer(image, scale=None):
     for c in controls.values():
         c.observe(update, names="value")
     update()
-    box = W.HBox([W.VBox(list(controls.values())), W.VBox([view, caption])])
+    box = W.HBox([W.VBox(list(controls.values())), W.VBox([view, caption])],
+                 layout=W.Layout(align_items="flex-start"))
     box.image, box.controls = view, controls
     box.add_class("coursekit-explorer")
     return box
