@@ -98,3 +98,14 @@ def test_masks_keep_labels_in_a_pipeline():
 def test_bad_values_say_what_is_wrong(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_plot_spectrograms_is_titled_and_labelled():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = audio.plot_spectrograms({"a": SPEC, "b": SPEC}, title="two")
+    assert fig._suptitle.get_text() == "two" and fig.axes[0].get_xlabel() == "time (s)"
+    assert fig.axes[1].get_ylabel() == "frequency (Hz)"
+    with pytest.raises(ValueError, match="shape \\(time, freq\\)"):
+        audio.plot_spectrograms({"a": SPEC[0]})

@@ -139,3 +139,27 @@ def test_cnn1d_trains_with_time_series_augmentation():
     res = ck.train.run(cfg, seeds=[0], progress=False, keep_models=False)
     row = res.runs.iloc[0]
     assert 0.0 <= row["val_acc"] <= 1.0 and len(res.histories["run"][0]["loss"]) == 2
+
+
+def test_augment_many_gives_each_series_its_own_seed():
+    x = np.stack([SERIES] * 3)
+    a = ts.augment_many(x, ts.Jitter(0.1), seed=4)
+    assert a.shape == x.shape and a.dtype == np.float32
+    np.testing.assert_array_equal(a, ts.augment_many(x, ts.Jitter(0.1), seed=4))
+    assert not np.allclose(a[0], a[1])
+    with pytest.raises(ValueError, match="shape \\(examples, steps, channels\\)"):
+        ts.augment_many(SERIES, ts.Jitter(0.1))
+
+
+def test_plots_are_titled_and_labelled():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = ts.plot_augmentations(SERIES, {"jitter": ts.Jitter(0.1), "warp": ts.TimeWarp(0.2)}, channel=2)
+    ax = fig.axes[0]
+    assert fig._suptitle.get_text() and ax.get_xlabel() and ax.get_ylabel() and len(ax.lines) == 4
+    x_tr, y_tr, _, _, names = ts.load_basic_motions()
+    fig = ts.plot_classes(x_tr, y_tr, names)
+    assert [a.get_title() for a in fig.axes] == names
+    with pytest.raises(ValueError, match="channel 9 does not exist"):
+        ts.plot_augmentations(SERIES, {"jitter": ts.Jitter(0.1)}, channel=9)
