@@ -320,3 +320,10 @@ def rand_augment(magnitude=0.5, num_ops=2, seed=None):
     validate.strength(magnitude, "magnitude")
     validate.positive_int(num_ops, "num_ops")
     return keras.layers.RandAugment(value_range=(0, 1), num_ops=num_ops, factor=magnitude, seed=seed)
+
+
+# Augmentations for other kinds of data (lesson 7) live in their own modules, built on StatelessAugment
+# above, and are reachable from here too: ck.augment.Jitter, ck.augment.TimeMask, ...
+from .timeseries import (Compose, Jitter, MagnitudeWarp, RandomRotation3D, Scaling,  # noqa: E402,F401
+                         TimeWarp, WindowSlice)
+from .audio import FreqMask, TimeMask  # noqa: E402,F401
