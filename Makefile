@@ -34,13 +34,14 @@ browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 test: venv browser
-	$(BIN)/python -m pytest tests $(NBVAL) --out $(OUT)/test
+	$(BIN)/python -m pytest tests $(NBVAL) --out $(OUT)/test --durations=20
 
 test-unit: venv
 	$(BIN)/python -m pytest tests -m "not notebook and not browser"
 
 test-notebooks: venv
-	$(BIN)/python -m pytest tests -m notebook $(NBVAL) --out $(OUT)/test
+	$(BIN)/python -m pytest tests -m notebook --out $(OUT)/test
+	$(BIN)/python -m pytest $(NBVAL)
 
 test-browser: venv browser
 	$(BIN)/python -m pytest tests -m browser --out $(OUT)/test
