@@ -54,11 +54,15 @@ def record(**figures):
 
     Prints them, and when the course runner set COURSEKIT_RECORD, appends them to that JSON file.
     """
+    import numbers
+
     clean = {}
     for k, v in figures.items():
-        try:
+        if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+            clean[k] = int(v)
+        elif isinstance(v, numbers.Real):
             clean[k] = round(float(v), 4)
-        except (TypeError, ValueError):
+        else:
             clean[k] = str(v)
     print("Recorded: " + ", ".join(f"{k} = {v}" for k, v in clean.items()))
     path = os.environ.get(RECORD_ENV)

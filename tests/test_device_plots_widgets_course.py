@@ -113,8 +113,8 @@ def test_record_writes_figures_for_the_runner(tmp_path, monkeypatch, capsys):
     path = tmp_path / "figs.json"
     monkeypatch.setenv(ck.course.RECORD_ENV, str(path))
     ck.record(val_acc=0.91234567, note="ok")
-    ck.record(gap=np.float32(0.05))
-    assert json.loads(path.read_text()) == {"val_acc": 0.9123, "note": "ok", "gap": 0.05}
+    ck.record(gap=np.float32(0.05), gpus=np.int64(2))
+    assert json.loads(path.read_text()) == {"val_acc": 0.9123, "note": "ok", "gap": 0.05, "gpus": 2}
     assert "val_acc = 0.9123" in capsys.readouterr().out
 
 
