@@ -60,10 +60,13 @@ def record(**figures):
     for k, v in figures.items():
         if isinstance(v, numbers.Integral) and not isinstance(v, bool):
             clean[k] = int(v)
-        elif isinstance(v, numbers.Real):
-            clean[k] = round(float(v), 4)
+        elif isinstance(v, str):
+            clean[k] = v
         else:
-            clean[k] = str(v)
+            try:  # floats, NumPy scalars, 0-d tensors
+                clean[k] = round(float(v), 4)
+            except (TypeError, ValueError):
+                clean[k] = str(v)
     print("Recorded: " + ", ".join(f"{k} = {v}" for k, v in clean.items()))
     path = os.environ.get(RECORD_ENV)
     if path:
