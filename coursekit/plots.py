@@ -25,13 +25,14 @@ def show_images(images, labels=None, class_names=None, title="Images", ncols=8):
     n = len(images)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.4 * ncols, 1.5 * nrows + 0.4), squeeze=False)
+    names = [None] * n
+    if labels is not None:
+        names = [class_names[int(v)] if class_names is not None else str(v) for v in labels]
+    width = max(1.4, 0.09 * max((len(t) for t in names if t), default=0))  # room for long titles
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, (width + 0.3) * nrows + 0.4), squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < n:
-            name = None
-            if labels is not None:
-                name = class_names[int(labels[i])] if class_names is not None else str(labels[i])
-            _show(ax, images[i], name)
+            _show(ax, images[i], names[i])
         else:
             ax.axis("off")
     fig.suptitle(title)
