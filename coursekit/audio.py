@@ -103,13 +103,7 @@ def tones_dataset(n_per_class=8, n_val_per_class=50, n_test_per_class=50, seed=0
 
 
 def _spec(x):
-    x = tf.convert_to_tensor(x)
-    if not x.dtype.is_floating:
-        raise TypeError(f"A spectrogram must hold floats; got dtype {x.dtype.name}.")
-    if x.shape.rank is not None and x.shape.rank != 2:
-        extra = " Pass one spectrogram, e.g. x[0], not a batch." if x.shape.rank == 3 else ""
-        raise ValueError(f"A spectrogram must have shape (time, freq); got shape {tuple(x.shape)}.{extra}")
-    return x
+    return validate.one_example_2d(x, "spectrogram", "(time, freq)")
 
 
 def _masks(x, seed, axis, max_width, count):

@@ -198,11 +198,12 @@ def _tf_flowers(image_size, cache_dir):
     from PIL import Image
 
     folder = _untar(_fetch("tf_flowers", cache_dir)[0])
-    classes = sorted(p.name for p in folder.rglob("*") if p.is_dir() and any(p.glob("*.jpg")))
+    class_dirs = sorted((p for p in folder.rglob("*") if p.is_dir() and any(p.glob("*.jpg"))), key=lambda p: p.name)
+    classes = [p.name for p in class_dirs]
     size = image_size or 64
     xs, ys = [], []
-    for c, cname in enumerate(classes):
-        for f in sorted(next(p for p in folder.rglob(cname) if p.is_dir()).glob("*.jpg")):
+    for c, class_dir in enumerate(class_dirs):
+        for f in sorted(class_dir.glob("*.jpg")):
             img = Image.open(f).convert("RGB").resize((size, size), Image.BILINEAR)
             xs.append(np.asarray(img, dtype="float32") / 255)
             ys.append(c)

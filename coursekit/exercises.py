@@ -359,24 +359,22 @@ def _verdict_pipeline(ds, x, what, require_cache=False):
 
 # ------------------------------------------------------------------ ex1 checkers
 
-def _check_train_ds(make_train_ds):
-    what = "make_train_ds"
-    _need_callable(make_train_ds, what, "a function (x, y, batch_size) -> tf.data.Dataset")
+def _check_pipeline_fn(fn, what, require_cache=False):
+    """Build the learner's pipeline on 16 small images and judge two of its epochs."""
+    _need_callable(fn, what, "a function (x, y, batch_size) -> tf.data.Dataset")
     x, _ = check_images(16)
     tf.random.set_seed(0)
-    ds = _call(make_train_ds, x, _index_labels(len(x)), 8, what=what)
+    ds = _call(fn, x, _index_labels(len(x)), 8, what=what)
     _need_dataset(ds, what)
-    return _verdict_pipeline(ds, x, "make_train_ds's dataset")
+    return _verdict_pipeline(ds, x, f"{what}'s dataset", require_cache=require_cache)
+
+
+def _check_train_ds(make_train_ds):
+    return _check_pipeline_fn(make_train_ds, "make_train_ds")
 
 
 def _check_cached_ds(make_cached_ds):
-    what = "make_cached_ds"
-    _need_callable(make_cached_ds, what, "a function (x, y, batch_size) -> tf.data.Dataset")
-    x, _ = check_images(16)
-    tf.random.set_seed(0)
-    ds = _call(make_cached_ds, x, _index_labels(len(x)), 8, what=what)
-    _need_dataset(ds, what)
-    return _verdict_pipeline(ds, x, "make_cached_ds's dataset", require_cache=True)
+    return _check_pipeline_fn(make_cached_ds, "make_cached_ds", require_cache=True)
 
 
 def _check_datasets(make_datasets):

@@ -112,13 +112,7 @@ def load_basic_motions():
 
 def _series(x):
     """One series as a float tensor (steps, channels); a clear error for anything else."""
-    x = tf.convert_to_tensor(x)
-    if not x.dtype.is_floating:
-        raise TypeError(f"A series must hold floats; got dtype {x.dtype.name}. Use x.astype('float32').")
-    if x.shape.rank is not None and x.shape.rank != 2:
-        extra = " Pass one series, e.g. x[0], not a batch." if x.shape.rank == 3 else ""
-        raise ValueError(f"A series must have shape (steps, channels); got shape {tuple(x.shape)}.{extra}")
-    return x
+    return validate.one_example_2d(x, "series", "(steps, channels)")
 
 
 def _seed(seed):

@@ -113,3 +113,16 @@ def labels(y, n, name="labels"):
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"{name} must be integers (class indices); got dtype {y.dtype}. Use y.astype('int64').")
     return y.astype("int64", copy=False)
+
+
+def one_example_2d(x, what, layout):
+    """One 2-D float example as a tensor, e.g. a series (steps, channels) or a spectrogram (time, freq)."""
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise TypeError(f"A {what} must hold floats; got dtype {x.dtype.name}. Use x.astype('float32').")
+    if x.shape.rank is not None and x.shape.rank != 2:
+        extra = f" Pass one {what}, e.g. x[0], not a batch." if x.shape.rank == 3 else ""
+        raise ValueError(f"A {what} must have shape {layout}; got shape {tuple(x.shape)}.{extra}")
+    return x
