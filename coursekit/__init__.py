@@ -25,7 +25,7 @@ import os as _os
 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from . import validate  # noqa: E402,F401  (no TensorFlow import)
+from .base import validate  # noqa: E402,F401  (no TensorFlow import)
 from . import device, data, augment, pipeline, train, plots, widgets, course  # noqa: E402,F401
 from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
 from .course import record  # noqa: E402,F401

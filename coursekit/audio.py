@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from . import validate
+from .base import validate
 from .augment import StatelessAugment
 
 CLASSES = ("steady", "rising", "falling", "warble")

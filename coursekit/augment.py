@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 import keras
 import tensorflow as tf
 
-from . import validate
+from .base import validate
 
 PRESETS = {"none": 0.0, "light": 0.1, "standard": 0.2, "heavy": 0.5, "extreme": 1.0}
 KINDS = ("digits", "photos", "faces")

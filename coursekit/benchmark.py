@@ -14,7 +14,8 @@ import pandas as pd
 import tensorflow as tf
 
 from . import augment as augment_lib
-from . import pipeline, validate
+from . import pipeline
+from .base import validate
 
 
 def _batch_size_of(batch):

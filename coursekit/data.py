@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import validate
+from .base import validate
 
 OFFLINE = ("digits", "faces", "basic_motions")
 ONLINE = ("cifar10", "fashion_mnist", "tf_flowers")

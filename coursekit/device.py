@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from . import validate
+from .base import validate
 
 PROFILES = ("quick", "full")
 

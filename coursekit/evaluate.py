@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from . import augment as augment_lib
-from . import pipeline, validate
+from . import pipeline
+from .base import validate
 
 
 def _check_model(model):

@@ -752,7 +752,7 @@ _QUESTIONS = _build()
 
 def questions(notebook):
     """The exercise objects of one notebook, e.g. ``q1, q2, q3, q4 = questions("ex1")``."""
-    from . import validate
+    from .base import validate
 
     validate.one_of("notebook", notebook, _QUESTIONS, what="exercise notebook")
     return _QUESTIONS[notebook]

@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import augment as augment_lib
-from . import validate
+from .base import validate
 
 
 def draw(image, transform, n=5, seed=0, kind="photos"):

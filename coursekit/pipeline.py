@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import augment as augment_lib
-from . import validate
+from .base import validate
 
 AUTOTUNE = tf.data.AUTOTUNE
 CACHE_CHOICES = (True, False, "after_augment")

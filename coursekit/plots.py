@@ -4,7 +4,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import augment as augment_lib
-from . import validate
+from .base import validate
 
 
 def _show(ax, img, title=None):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import validate
+from .base import validate
 
 POSITIVE = ("good", "great", "excellent", "wonderful", "enjoyable", "brilliant", "superb", "fun",
             "delightful", "lovely")

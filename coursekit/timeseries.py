@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from . import validate
+from .base import validate
 from .augment import StatelessAugment
 
 DATA_DIR = Path(__file__).with_name("data_files") / "basic_motions"

@@ -22,7 +22,8 @@ from tqdm.auto import tqdm
 
 from . import augment as augment_lib
 from . import data as data_lib
-from . import device, pipeline, validate
+from . import device, pipeline
+from .base import validate
 
 DEFAULTS = dict(
     dataset="digits",      # a name for coursekit.data.load, or a coursekit.data.Dataset

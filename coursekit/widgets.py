@@ -10,7 +10,7 @@ import numpy as np
 from IPython.display import display
 
 from . import augment as augment_lib
-from . import validate
+from .base import validate
 
 
 class Prediction:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import coursekit as ck
-from coursekit import validate
+from coursekit.base import validate
 
 
 def test_unknown_name_suggests_the_close_one():

@@ -1,0 +1,6 @@
+"""Layer 0 of coursekit: what every other layer stands on. Imports nothing from coursekit.
+
+- ``validate``   argument checks that turn a learner's mistake into one clear sentence
+- ``stateless``  the protocol of a seeded stateless augmentation, ``aug(x, seed)``, and ``Compose``
+- ``dataset``    ``Dataset``, the three-way split every loader returns
+"""
