@@ -6,20 +6,16 @@ Import it once at the top of a notebook::
     ck.device.setup(seed=0)
     data = ck.data.load("digits", n_per_class=30)
 
-Modules, in the order the course meets them:
+The package is layered; each layer imports only from the layers below it (``coursekit.layers``)::
 
-- ``device``    seeds, GPU memory growth, mixed precision, the setup banner, profiles
-- ``data``      offline and online datasets, split into train / validation / test
-- ``augment``   augmentation presets and builders (Keras layers and seeded stateless ops)
-- ``pipeline``  ``make_dataset``: tf.data with augmentation on the fly
-- ``train``     a small CNN, ``run`` and ``compare`` over seeds, returning tables
-- ``plots``     pictures: augmentation grids, learning curves, bars, confusion matrices
-- ``widgets``   "predict before you run" questions and the augmentation explorer
-- ``course``    runs every notebook headlessly and records the figures each one measured
-
-and, for particular lessons: ``evaluate`` (invariance, data-size equivalence), ``gallery`` (transform
-grids), ``benchmark`` (images per second), ``timeseries``, ``audio`` and ``text`` (lesson 7),
-``exercises`` (self-checking pitfall exercises).
+    course        python -m coursekit run: every notebook headlessly; record() of headline figures
+    exercises     self-checking pitfall exercises (a small core + one module per exercise notebook)
+    display       plots · gallery · widgets ("predict before you run", the augmentation explorer)
+    training      train (CNNs, compare over seeds) · evaluate (invariance, data-size) · benchmark
+    pipeline      make_dataset: tf.data, augmentation on the fly, per example, before batching
+    entry points  data.load(name) · augment.preset / custom / from_strength, for every modality
+    modalities    images/ · timeseries/ · audio (spectrograms) · text;  device (GPU, seeds, profiles)
+    base          validate (one-sentence errors) · stateless (aug(x, seed) protocol) · dataset
 """
 import os as _os
 

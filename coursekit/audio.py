@@ -1,6 +1,7 @@
 """Audio: spectrograms, a synthetic pitch-pattern dataset, and SpecAugment masking.
 
-- ``spectrogram(signal)``   log-magnitude short-time Fourier transform (tf.signal.stft), (time, freq)
+- ``spectrogram(signal)``   log-magnitude short-time Fourier transform, computed by Keras's
+                            ``keras.layers.STFTSpectrogram`` layer (usable inside a model too), (time, freq)
 - ``make_tones(...)``       synthetic sounds whose class is a pitch PATTERN (steady, rising, falling,
                             warble), at a random pitch, start, length and loudness, in noise
 - ``tones_dataset(...)``    those sounds as spectrograms in a ``coursekit.data.Dataset`` (train/val/test)
@@ -14,11 +15,13 @@ A (time, freq) spectrogram has the same layout as a (steps, channels) series, so
 """
 from dataclasses import dataclass
 
+import keras
 import numpy as np
 import tensorflow as tf
 
 from .base import validate
-from .augment import StatelessAugment
+from .base.dataset import Dataset
+from .base.stateless import Compose, StatelessAugment, as_seed
 
 CLASSES = ("steady", "rising", "falling", "warble")
 
@@ -35,8 +38,19 @@ def spectrogram(signal, frame_length=128, frame_step=32):
         raise TypeError(f"signal must hold floats; got dtype {x.dtype}. Use signal.astype('float32').")
     if x.shape[-1] < frame_length:
         raise ValueError(f"signal has {x.shape[-1]} samples, fewer than frame_length={frame_length}.")
-    stft = tf.signal.stft(tf.constant(x, tf.float32), frame_length=frame_length, frame_step=frame_step)
-    return tf.math.log(tf.abs(stft) + 1e-3).numpy().astype("float32")
+    magnitude = stft_layer(frame_length, frame_step)(np.atleast_2d(x).astype("float32")[..., None])
+    out = np.log(np.asarray(magnitude) + 1e-3).astype("float32")
+    return out if x.ndim == 2 else out[0]
+
+
+def stft_layer(frame_length=128, frame_step=32):
+    """The Keras layer behind ``spectrogram``: (N, samples, 1) -> (N, time, freq) STFT magnitudes.
+
+    A Hann window, no extra scaling: the same numbers as ``tf.signal.stft``'s magnitude. Put it (and
+    a log) at the front of a model to compute spectrograms on the GPU, from raw audio.
+    """
+    return keras.layers.STFTSpectrogram(mode="magnitude", frame_length=frame_length, frame_step=frame_step,
+                                        window="hann", periodic=True, scaling=None)
 
 
 def make_tones(n_per_class=50, seed=0, sample_rate=4000, duration=0.5, noise=0.5):
@@ -83,8 +97,6 @@ def tones_dataset(n_per_class=8, n_val_per_class=50, n_test_per_class=50, seed=0
     Each split is generated from its own seed, so no sound appears in two splits. The spectrograms
     are standardised with the training mean and sd (one number each).
     """
-    from .data import Dataset
-
     for v, name in ((n_per_class, "n_per_class"), (n_val_per_class, "n_val_per_class"),
                     (n_test_per_class, "n_test_per_class")):
         validate.positive_int(v, name)
@@ -110,7 +122,7 @@ def _masks(x, seed, axis, max_width, count):
     """Multiply-mask that is 0 on `count` random bands (each 0..max_width wide) along `axis`, else 1."""
     size = tf.shape(x)[axis]
     width_cap = tf.minimum(max_width, size)
-    keys = tf.random.experimental.stateless_split(tf.cast(tf.convert_to_tensor(seed), tf.int64), count)
+    keys = tf.random.experimental.stateless_split(as_seed(seed), count)
     idx = tf.range(size)
     keep = tf.ones([size], tf.bool)
     for i in range(count):
@@ -167,9 +179,7 @@ class FreqMask(_Mask):
 
 
 def spec_augment(time_width=8, freq_width=8, time_masks=1, freq_masks=1):
-    """Time and frequency masking chained (coursekit.timeseries.Compose)."""
-    from .timeseries import Compose
-
+    """Time and frequency masking chained (``coursekit.base.stateless.Compose``)."""
     return Compose(TimeMask(time_width, time_masks), FreqMask(freq_width, freq_masks))
 
 

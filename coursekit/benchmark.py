@@ -79,7 +79,7 @@ def serial_dataset(x, y, augment=None, batch_size=32, seed=0, kind="photos", shu
     Same seed, same images as ``make_dataset(..., training=True, shuffle=shuffle)``; only the
     speed differs. Use it to measure what ``num_parallel_calls=AUTOTUNE`` and ``prefetch`` buy.
     """
-    x, y = pipeline.check_inputs(x, y)
+    x, y = pipeline.check_inputs(x, y, kind)
     validate.positive_int(batch_size, "batch_size")
     validate.positive_int(seed, "seed", allow_zero=True)
     aug = augment_lib.resolve(augment, kind)

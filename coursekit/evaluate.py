@@ -26,7 +26,7 @@ def transformed_views(x, augment, n_views=5, seed=0, kind="digits"):
 
     Each view uses its own seed, so the same seed always gives the same views.
     """
-    x, _ = pipeline.check_inputs(x)
+    x, _ = pipeline.check_inputs(x, kind=kind)
     validate.positive_int(n_views, "n_views")
     validate.positive_int(seed, "seed", allow_zero=True)
     if augment_lib.resolve(augment, kind) is None:
@@ -43,7 +43,7 @@ def prediction_consistency(model, x, augment, n_views=5, seed=0, kind="digits", 
     views: precomputed ``transformed_views(x, ...)`` (to test several models on the same views).
     """
     _check_model(model)
-    x, _ = pipeline.check_inputs(x)
+    x, _ = pipeline.check_inputs(x, kind=kind)
     if views is None:
         views = transformed_views(x, augment, n_views, seed, kind)
     clean = _predict(model, x)
@@ -62,7 +62,7 @@ def invariance_table(models, x, y, transforms, n_views=5, seed=0, kind="digits")
         raise TypeError("models must be a non-empty dict {name: [model, ...]}, e.g. results.models.")
     if not isinstance(transforms, dict) or not transforms:
         raise TypeError("transforms must be a non-empty dict {label: augmentation}, e.g. {'standard': 'standard'}.")
-    x, y = pipeline.check_inputs(x, y)
+    x, y = pipeline.check_inputs(x, y, kind)
     all_views = {label: transformed_views(x, t, n_views, seed, kind) for label, t in transforms.items()}
     rows = []
     for name, group in models.items():

@@ -22,15 +22,14 @@ AUTOTUNE = tf.data.AUTOTUNE
 CACHE_CHOICES = (True, False, "after_augment")
 
 
-def check_inputs(x, y=None):
-    """Validate a learner's arrays: images (N, H, W, C) in [0, 1], or series (N, T, C); labels one per example."""
-    x = x.numpy() if hasattr(x, "numpy") else np.asarray(x)
-    if x.ndim == 3 and np.issubdtype(x.dtype, np.floating):
-        if not np.isfinite(x).all():
-            raise ValueError("The series contain NaN or infinite values: clean or impute them first.")
-        x = x.astype("float32", copy=False)  # time series (examples, steps, channels)
-    else:
-        x = validate.images(x)
+def check_inputs(x, y=None, kind="photos"):
+    """Validate a learner's arrays, as the ``kind`` of data says they are (never guessed from the shape).
+
+    Images ('digits', 'photos', 'faces'): float (N, H, W, C) in [0, 1]. Series and spectrograms
+    ('timeseries'): float (N, steps, channels). Both finite; labels one integer per example.
+    """
+    validate.one_of("kind", kind, augment_lib.KINDS + ("timeseries",), what="kind of data")
+    x = validate.series(x) if kind == "timeseries" else validate.images(x)
     if y is not None:
         y = validate.labels(y, len(x))
     return x, y
@@ -57,19 +56,20 @@ def make_dataset(x, y, augment=None, batch_size=32, training=True, cache=True, s
     cache:         True caches the clean data before the random map (right); "after_augment"
                    caches after it (wrong: freezes the augmentation; shown in lesson 5); False: no cache.
     seed:          seeds the shuffle and every example's augmentation.
-    kind:          'digits', 'photos' or 'faces': which presets suit the data.
+    kind:          'digits', 'photos' or 'faces' for images (which presets suit them), or
+                   'timeseries' for series and spectrograms shaped (N, steps, channels).
     where:         'example' (per example, before batching; the default) or 'batch' (after batching,
                    with the Keras-layer form of the augmentation).
     batch_augment: 'mixup', 'cutmix' or a Keras layer that mixes examples within a batch; labels
                    become one-hot (pass num_classes).
     """
-    x, y = check_inputs(x, y)
+    x, y = check_inputs(x, y, kind)
     validate.positive_int(batch_size, "batch_size")
     validate.positive_int(seed, "seed", allow_zero=True)
     if cache not in CACHE_CHOICES:
         raise ValueError(f"cache must be True, False or 'after_augment'; got {cache!r}.")
     validate.one_of("where", where, ("example", "batch"), what="place to augment")
-    aug = augment_lib.resolve(augment, kind) if x.ndim == 4 else augment
+    aug = augment_lib.resolve(augment, kind)
     shuffle = training if shuffle is None else shuffle
 
     ds = tf.data.Dataset.from_tensor_slices((x, y))
@@ -117,7 +117,7 @@ def augment_once(x, augment, seed=0, kind="photos"):
     Training on this (instead of augmenting on the fly) shows the same "augmented" images every
     epoch: useful only to compare against doing it right.
     """
-    x, _ = check_inputs(x)
+    x, _ = check_inputs(x, kind=kind)
     aug = augment_lib.resolve(augment, kind)
     if aug is None:
         return x.copy()

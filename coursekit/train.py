@@ -193,7 +193,7 @@ def _fit_one(name, cfg, data, seed, bar):
     train_ds = pipeline.make_dataset(x, y, augment=on_the_fly, batch_size=cfg["batch_size"], training=True,
                                      seed=seed, kind=data.kind, batch_augment=cfg["batch_augment"],
                                      num_classes=data.num_classes)
-    val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False,
+    val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False, kind=data.kind,
                                    batch_augment=cfg["batch_augment"], num_classes=data.num_classes)
     callbacks = [_ProgressBar(bar, f"{name} seed {seed}")]
     if len(data.x_train) <= 5000:

@@ -80,7 +80,7 @@ def test_masks_keep_labels_in_a_pipeline():
     x = np.stack([SPEC] * 5)
     y = np.array([3, 1, 0, 2, 1])
     xb, yb = next(iter(ck.pipeline.make_dataset(x, y, augment=audio.spec_augment(5, 5), batch_size=5,
-                                                shuffle=False)))
+                                                shuffle=False, kind="timeseries")))
     assert xb.shape == (5, 40, 30) and yb.numpy().tolist() == y.tolist()
 
 

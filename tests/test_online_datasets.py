@@ -9,13 +9,14 @@ import pytest
 from PIL import Image
 
 import coursekit as ck
+from coursekit.images import online
 
 
 def _no_md5(monkeypatch, name):
     """Local fixture files are not the official ones: skip the checksum for them."""
     real = ck.data.sources()
-    real[name]["files"] = [{**f, "md5": None} for f in real[name]["files"]]
-    monkeypatch.setattr(ck.data, "sources", lambda: real)
+    real[name]["files"] = [{**f, "md5": None, "sha256": None} for f in real[name]["files"]]
+    monkeypatch.setattr(online, "sources", lambda: real)
 
 
 def _add(tar, name, payload):
@@ -86,3 +87,35 @@ def test_every_online_dataset_has_a_source_with_a_licence():
     assert set(src) == set(ck.data.ONLINE)
     for s in src.values():
         assert s["licence"] and all(f["url"].startswith("https://") for f in s["files"])
+
+
+def test_every_online_file_has_a_published_checksum():
+    for name, src in ck.data.sources().items():
+        for f in src["files"]:
+            digest = online.checksum(f)
+            assert digest and len(digest) in (32, 64), f"{name}: {f['name']} has no md5 or sha256"
+    flowers = ck.data.sources()["tf_flowers"]["files"][0]
+    assert len(flowers["sha256"]) == 64  # published by tensorflow-datasets (url_checksums/tf_flowers.txt)
+
+
+def test_a_cached_archive_with_the_wrong_checksum_is_not_used(tmp_path, monkeypatch):
+    """The real tf_flowers sha256 is checked: a local stand-in fails it, so get_file tries to download
+    again, and offline that is the one-sentence DownloadError."""
+    import keras
+
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "flower_photos.tgz").write_bytes(b"not the real archive")
+    real_get_file = keras.utils.get_file
+
+    def offline_get_file(*args, **kwargs):
+        import urllib.request
+
+        def refuse(*a, **k):
+            raise OSError("no network")
+
+        monkeypatch.setattr(urllib.request, "urlretrieve", refuse)
+        return real_get_file(*args, **kwargs)
+
+    monkeypatch.setattr(keras.utils, "get_file", offline_get_file)
+    with pytest.raises(ck.data.DownloadError, match="offline"):
+        ck.data.load("tf_flowers", cache_dir=tmp_path)

@@ -74,7 +74,7 @@ def test_op_keeps_shape_dtype_and_is_seeded(op):
 def test_op_keeps_label_in_a_pipeline_and_runs_in_graph(op):
     x = np.stack([SERIES] * 6)
     y = np.arange(6) % 3
-    ds = ck.pipeline.make_dataset(x, y, augment=op, batch_size=6, shuffle=False)
+    ds = ck.pipeline.make_dataset(x, y, augment=op, batch_size=6, shuffle=False, kind="timeseries")
     xb, yb = next(iter(ds))
     assert xb.shape == (6, 100, 6) and yb.numpy().tolist() == y.tolist()
 

@@ -14,7 +14,9 @@ def test_unknown_name_suggests_the_close_one():
 @pytest.mark.parametrize("bad, err, words", [
     (np.zeros((2, 8, 8, 3), "uint8"), TypeError, "uint8"),
     (np.zeros((8, 8, 3), "float32"), ValueError, "add a batch axis"),
-    (np.zeros((2, 8, 8), "float32"), ValueError, "channel axis"),
+    (np.zeros((2, 8, 8), "float32"), ValueError, r"x\[\.\.\., None\]"),
+    (np.zeros((5, 16, 1), "float32"), ValueError, r"x\[\.\.\., None\]"),
+    (np.zeros((5, 16, 3), "float32"), ValueError, "kind='timeseries'"),
     (np.zeros((2, 3, 8, 8), "float32"), ValueError, "Channels-first"),
     (np.full((2, 8, 8, 1), 255.0, "float32"), ValueError, "Divide 0-255"),
     (np.zeros((2, 8, 8, 1), "int32"), TypeError, "float"),
@@ -88,3 +90,42 @@ def test_n_per_class_too_large_says_the_limit():
 def test_bad_load_arguments(kwargs, err):
     with pytest.raises(err):
         ck.data.load("digits", **kwargs)
+
+
+@pytest.mark.parametrize("bad, count, first", [
+    (np.where(np.arange(2 * 4 * 4).reshape(2, 4, 4, 1) == 21, np.nan, 0.5).astype("float32"), 1, "(1, 1, 1, 0)"),
+    (np.full((2, 4, 4, 1), np.inf, "float32"), 32, "(0, 0, 0, 0)"),
+])
+def test_non_finite_pixels_are_refused_with_count_and_place(bad, count, first):
+    with pytest.raises(ValueError) as info:
+        validate.images(bad)
+    msg = str(info.value)
+    assert f"hold {count} NaN or infinite" in msg and first in msg and "\n" not in msg
+
+
+def test_float_images_without_channel_axis_get_one_sentence_not_a_traceback():
+    """The commonest grayscale shape after x / 255: (N, H, W) floats. Refused up front, naming the fix."""
+    x = np.random.default_rng(0).random((6, 16, 16)).astype("float32")
+    with pytest.raises(ValueError, match=r"x\[\.\.\., None\]") as info:
+        ck.pipeline.make_dataset(x, np.zeros(6, "int64"), augment="standard", kind="digits")
+    assert "\n" not in str(info.value)
+    ds = ck.pipeline.make_dataset(x[..., None], np.zeros(6, "int64"), augment="standard", kind="digits")
+    assert next(iter(ds))[0].shape == (6, 16, 16, 1)
+
+
+def test_series_are_series_by_kind_never_by_shape():
+    x = np.random.default_rng(0).normal(size=(6, 20, 3)).astype("float32")  # 3 channels, like RGB
+    with pytest.raises(ValueError, match="kind='timeseries'"):
+        ck.pipeline.make_dataset(x, np.zeros(6, "int64"))  # the default kind is an image kind
+    xb, _ = next(iter(ck.pipeline.make_dataset(x, np.zeros(6, "int64"), kind="timeseries", batch_size=6)))
+    assert xb.shape == (6, 20, 3)
+    with pytest.raises(ValueError, match="examples, steps, channels"):
+        ck.pipeline.make_dataset(x[..., None], np.zeros(6, "int64"), kind="timeseries")
+
+
+def test_non_finite_series_are_refused_with_count_and_place():
+    x = np.zeros((4, 10, 2), "float32")
+    x[2, 3, 1] = np.nan
+    x[3, 0, 0] = np.inf
+    with pytest.raises(ValueError, match=r"hold 2 NaN or infinite value\(s\), the first at index \(2, 3, 1\)"):
+        ck.pipeline.make_dataset(x, np.zeros(4, "int64"), kind="timeseries")

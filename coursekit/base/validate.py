@@ -81,10 +81,12 @@ def images(x, name="images", batched=True):
     layout = "(batch, height, width, channels)" if batched else "(height, width, channels)"
     if x.ndim != rank:
         extra = ""
-        if x.ndim == rank - 1 and x.shape[-1] not in (1, 3):
+        if batched and x.ndim == 3 and x.shape[-1] in (1, 3):
+            extra = (" For grayscale images, add a channel axis with x[..., None]; for one image, add a batch "
+                     "axis with x[None]. Series are not images: pass kind='timeseries'.")
+        elif x.ndim == rank - 1:
             extra = " For grayscale, add a channel axis with x[..., None]."
-        elif batched and x.ndim == 3:
-            extra = " For one image, add a batch axis with x[None] or use a list of images."
+            extra += " Series are not images: pass kind='timeseries'." if batched else ""
         elif not batched and x.ndim == 4:
             extra = " Pass one image, e.g. x[0], not a batch."
         raise ValueError(f"{name} must have shape {layout}; got shape {x.shape}.{extra}")
@@ -96,9 +98,37 @@ def images(x, name="images", batched=True):
                         "use x.astype('float32') / 255.")
     if not np.issubdtype(x.dtype, np.floating):
         raise TypeError(f"{name} must be float images in [0, 1]; got dtype {x.dtype}. Use x.astype('float32').")
+    finite(x, name)
     if x.size and (np.nanmin(x) < -1e-3 or np.nanmax(x) > 1 + 1e-3):
         raise ValueError(f"{name} must hold values in [0, 1]; got values from {np.nanmin(x):.3g} to {np.nanmax(x):.3g}. "
                          "Divide 0-255 images by 255.")
+    return x.astype("float32", copy=False)
+
+
+def finite(x, name="values"):
+    """Refuse NaN and infinite values, saying how many there are and where the first one is."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        return x
+    bad = ~np.isfinite(x)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} hold {int(bad.sum())} NaN or infinite value(s), the first at index {first} "
+                         f"({x[first]}): clean or impute them first.")
+    return x
+
+
+def series(x, name="series"):
+    """Float series shaped (examples, steps, channels), all finite. Returns a float32 array."""
+    if hasattr(x, "numpy"):
+        x = x.numpy()
+    x = np.asarray(x)
+    if x.ndim != 3:
+        extra = " For one channel, add a channel axis with x[..., None]." if x.ndim == 2 else ""
+        raise ValueError(f"{name} must have shape (examples, steps, channels); got shape {x.shape}.{extra}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"{name} must hold floats; got dtype {x.dtype}. Use x.astype('float32').")
+    finite(x, name)
     return x.astype("float32", copy=False)
 
 

@@ -1,0 +1,114 @@
+"""Online image datasets: downloaded once into a cache folder, from the addresses Keras uses, and checked.
+
+- ``cifar10``, ``fashion_mnist``, ``tf_flowers``: each file's address and checksum are in
+  ``coursekit/data_files/sources.json`` (provenance in ``datasets/README.md``).
+- Offline, a load fails with one sentence (``DownloadError``) that names the offline datasets.
+
+Each loader returns ``(x, y, class_names, kind, official_test)``; ``coursekit.data.load`` splits them.
+"""
+import gzip
+import json
+import os
+import pickle
+import tarfile
+from pathlib import Path
+
+import numpy as np
+
+from .datasets import resize
+
+OFFLINE_NAMES = ("digits", "faces", "basic_motions")  # named in the offline error message
+DEFAULT_CACHE = Path(os.environ.get("COURSEKIT_CACHE", Path.home() / ".cache" / "augment-course"))
+SOURCES_FILE = Path(__file__).resolve().parent.parent / "data_files" / "sources.json"
+
+
+class DownloadError(RuntimeError):
+    """An online dataset could not be fetched (usually: no network)."""
+
+
+def sources():
+    """Where each online dataset comes from, with its checksum (see datasets/README.md)."""
+    return json.loads(SOURCES_FILE.read_text())
+
+
+def checksum(entry):
+    """The published checksum of one file: its sha256 where one is published, else its MD5."""
+    return entry.get("sha256") or entry.get("md5")
+
+
+def _fetch(name, cache_dir):
+    """Download (or find in the cache) every file of an online dataset; return their paths."""
+    import keras
+
+    cache_dir = Path(cache_dir or DEFAULT_CACHE)
+    paths = []
+    for f in sources()[name]["files"]:
+        try:
+            paths.append(Path(keras.utils.get_file(
+                f["name"], f["url"], file_hash=checksum(f), cache_dir=str(cache_dir), cache_subdir="datasets")))
+        except Exception as e:  # urllib, socket and hash errors all mean "not available here"
+            raise DownloadError(
+                f"Could not download {name!r} from {f['url']} ({type(e).__name__}); this machine seems to be "
+                f"offline. Use an offline dataset instead: {', '.join(repr(n) for n in OFFLINE_NAMES)}, e.g. "
+                f"coursekit.data.load('digits'), or copy {f['name']} into {cache_dir / 'datasets'}.") from None
+    return paths
+
+
+def _untar(path):
+    """Extract a .tar.gz once next to itself; return the folder."""
+    out = path.parent / (path.name.split(".")[0] + "_extracted")
+    if not (out / ".done").exists():
+        out.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(path) as tar:
+            kw = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(out, **kw)
+        (out / ".done").touch()
+    return out
+
+
+def cifar10(image_size, cache_dir):
+    folder = _untar(_fetch("cifar10", cache_dir)[0])
+    batches = sorted(folder.rglob("data_batch_*")) + sorted(folder.rglob("test_batch"))
+
+    def read(p):
+        with open(p, "rb") as fh:
+            d = pickle.load(fh, encoding="bytes")
+        return d[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), np.array(d[b"labels"], dtype="int64")
+
+    train = [read(p) for p in batches if "data_batch" in p.name]
+    x_tr = np.concatenate([a for a, _ in train]).astype("float32") / 255
+    y_tr = np.concatenate([b for _, b in train])
+    x_te, y_te = read(batches[-1])
+    names = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+    return resize(x_tr, image_size), y_tr, names, "photos", (resize(x_te.astype("float32") / 255, image_size), y_te)
+
+
+def fashion_mnist(image_size, cache_dir):
+    paths = {p.name: p for p in _fetch("fashion_mnist", cache_dir)}
+
+    def idx(name, offset):
+        with gzip.open(paths[name], "rb") as fh:
+            return np.frombuffer(fh.read(), np.uint8, offset=offset)
+
+    x_tr = idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28, 1).astype("float32") / 255
+    x_te = idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28, 1).astype("float32") / 255
+    y_tr = idx("train-labels-idx1-ubyte.gz", 8).astype("int64")
+    y_te = idx("t10k-labels-idx1-ubyte.gz", 8).astype("int64")
+    names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    return resize(x_tr, image_size), y_tr, names, "photos", (resize(x_te, image_size), y_te)
+
+
+def tf_flowers(image_size, cache_dir):
+    from PIL import Image
+
+    folder = _untar(_fetch("tf_flowers", cache_dir)[0])
+    class_dirs = sorted((p for p in folder.rglob("*") if p.is_dir() and any(p.glob("*.jpg"))), key=lambda p: p.name)
+    classes = [p.name for p in class_dirs]
+    size = image_size or 64
+    xs, ys = [], []
+    for c, class_dir in enumerate(class_dirs):
+        for f in sorted(class_dir.glob("*.jpg")):
+            img = Image.open(f).convert("RGB").resize((size, size), Image.BILINEAR)
+            xs.append(np.asarray(img, dtype="float32") / 255)
+            ys.append(c)
+    return np.stack(xs), np.array(ys, dtype="int64"), classes, "photos", None

@@ -1,0 +1,30 @@
+"""The layer map of coursekit, declared once. Imports only go DOWN it (tests/test_architecture.py checks).
+
+Each layer lists the top-level modules and subpackages of coursekit that belong to it. A module may
+import from its own layer's subpackage (e.g. ``images.online`` from ``images.datasets``) and from
+any lower layer, never from a higher one, and never in a circle.
+"""
+
+LAYERS = (
+    ("base", ("base",),
+     "argument checks, the stateless-augmentation protocol, Dataset; imports nothing from coursekit"),
+    ("modalities", ("device", "images", "timeseries", "audio", "text"),
+     "hardware setup; data and augmentation of each modality: images, series, spectrograms, text"),
+    ("entry points", ("data", "augment"),
+     "one name for the datasets and one for the augmentations of every modality"),
+    ("pipeline", ("pipeline",), "tf.data input pipelines with augmentation on the fly"),
+    ("training", ("train", "evaluate", "benchmark"), "models, runs over seeds, measurements"),
+    ("display", ("plots", "gallery", "widgets"), "pictures and interactive widgets"),
+    ("exercises", ("exercises",), "self-checking pitfall exercises"),
+    ("course", ("course", "__main__"), "runs the notebooks headlessly; keeps their shared cells in one place"),
+)
+
+
+def layer_of(module):
+    """The index in LAYERS of a dotted module name inside coursekit, e.g. 'coursekit.images.augment' -> 1."""
+    parts = module.split(".")
+    top = parts[1] if parts[0] == "coursekit" and len(parts) > 1 else parts[0]
+    for i, (_, members, _) in enumerate(LAYERS):
+        if top in members:
+            return i
+    raise KeyError(f"{module} is in no layer of coursekit.layers.LAYERS: add it to one.")
