@@ -6,7 +6,7 @@ any lower layer, never from a higher one, and never in a circle.
 """
 
 LAYERS = (
-    ("base", ("base",),
+    ("base", ("base", "layers"),
      "argument checks, the stateless-augmentation protocol, Dataset; imports nothing from coursekit"),
     ("modalities", ("device", "images", "timeseries", "audio", "text"),
      "hardware setup; data and augmentation of each modality: images, series, spectrograms, text"),
