@@ -24,6 +24,7 @@ from . import augment as augment_lib
 from . import data as data_lib
 from . import device, pipeline
 from .base import validate
+from .base import verdict as verdict_lib
 
 DEFAULTS = dict(
     dataset="digits",      # a name for coursekit.data.load, or a coursekit.data.Dataset
@@ -234,6 +235,22 @@ class Results:
         if name not in set(self.runs["name"]):
             raise KeyError(f"No config named {name!r}; configs here: {list(dict.fromkeys(self.runs['name']))}.")
         return float(self.runs.loc[self.runs["name"] == name, metric].mean())
+
+    def verdict(self, a, b, metric="val_acc", higher_is_better=None):
+        """The paired verdict on config ``b`` against config ``a`` (coursekit.base.verdict), seed by seed.
+
+        For 'gap' lower is better; for accuracies higher is better (override with higher_is_better).
+        """
+        per_seed = {}
+        for name in (a, b):
+            self.mean(name, metric)  # a clear KeyError for an unknown name
+            rows = self.runs[self.runs["name"] == name]
+            per_seed[name] = dict(zip(rows["seed"], rows[metric]))
+        seeds = [s for s in per_seed[a] if s in per_seed[b]]
+        if higher_is_better is None:
+            higher_is_better = metric != "gap"
+        return verdict_lib.paired([per_seed[a][s] for s in seeds], [per_seed[b][s] for s in seeds], a=a, b=b,
+                                  metric=metric, higher_is_better=higher_is_better)
 
     def _repr_html_(self):
         return self.summary.to_html(float_format=lambda v: f"{v:.3f}")
