@@ -58,7 +58,9 @@ def make_dataset(x, y, augment=None, batch_size=32, training=True, cache=True, s
     seed:          seeds the shuffle and every example's augmentation.
     kind:          'digits', 'photos' or 'faces' for images (which presets suit them), or
                    'timeseries' for series and spectrograms shaped (N, steps, channels).
-    where:         'example' (per example, before batching; the default) or 'batch' (after batching,
+    where:         'example' (per example, before batching; the default), 'fused' (after batching, ONE
+                   fused op per batch that still gives every image its own random transform: the
+                   same augmentation, cheaper; needs an ImageAugment) or 'batch' (after batching,
                    with the Keras-layer form of the augmentation).
     batch_augment: 'mixup', 'cutmix' or a Keras layer that mixes examples within a batch; labels
                    become one-hot (pass num_classes).
@@ -68,7 +70,7 @@ def make_dataset(x, y, augment=None, batch_size=32, training=True, cache=True, s
     validate.positive_int(seed, "seed", allow_zero=True)
     if cache not in CACHE_CHOICES:
         raise ValueError(f"cache must be True, False or 'after_augment'; got {cache!r}.")
-    validate.one_of("where", where, ("example", "batch"), what="place to augment")
+    validate.one_of("where", where, ("example", "fused", "batch"), what="place to augment")
     aug = augment_lib.resolve(augment, kind)
     shuffle = training if shuffle is None else shuffle
 
@@ -84,6 +86,13 @@ def make_dataset(x, y, augment=None, batch_size=32, training=True, cache=True, s
     if cache == "after_augment":
         ds = ds.cache()
     ds = ds.batch(batch_size)
+    if training and aug is not None and where == "fused":
+        if not isinstance(aug, augment_lib.ImageAugment):
+            raise TypeError(f"where='fused' needs an ImageAugment (a preset, strength or custom(...)); got "
+                            f"{type(aug).__name__}. Use where='example' for other augmentations.")
+        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+        ds = tf.data.Dataset.zip(ds, seeds).map(lambda xy, s: (aug.batch(xy[0], s), xy[1]),
+                                                num_parallel_calls=AUTOTUNE)
     if training and aug is not None and where == "batch":
         layer = aug.layers(seed=seed) if isinstance(aug, augment_lib.ImageAugment) else aug
         ds = ds.map(lambda xb, yb: (layer(xb, training=True), yb), num_parallel_calls=AUTOTUNE)

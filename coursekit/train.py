@@ -32,7 +32,8 @@ DEFAULTS = dict(
     image_size=None,       # None: the dataset's default
     data_seed=0,           # fixes the split and subset; training seeds vary only the training
     augment=None,          # None, preset name, strength, ImageAugment, LabelAwareFlip or a layer
-    augment_in="pipeline",  # "pipeline" (tf.data map, per example) or "model" (Keras layers in the model)
+    augment_in="pipeline",  # "pipeline" (tf.data, off the training step), "map" (tf.data, one image per map
+                           # call: the textbook form, slower) or "model" (Keras layers in the model)
     static_copies=0,       # > 0: augment ONCE, add that many fixed copies, no on-the-fly augmentation
     batch_augment=None,    # "mixup", "cutmix" or None
     model="cnn",           # "cnn", "cnn1d", or a function (input_shape, num_classes, cfg) -> keras.Model
@@ -58,7 +59,7 @@ def config(**settings):
     validate.fraction(cfg["dropout"], "dropout", 0.0, 0.95)
     validate.fraction(cfg["weight_decay"], "weight_decay", 0.0, 1.0)
     validate.fraction(cfg["learning_rate"], "learning_rate", 1e-7, 1.0)
-    validate.one_of("augment_in", cfg["augment_in"], ("pipeline", "model"), what="augment_in")
+    validate.one_of("augment_in", cfg["augment_in"], ("pipeline", "map", "model"), what="augment_in")
     if not callable(cfg["model"]):
         validate.one_of("model", cfg["model"], ("cnn", "cnn1d"), what="model")
     if not isinstance(cfg["dataset"], data_lib.Dataset):
@@ -190,9 +191,13 @@ def _fit_one(name, cfg, data, seed, bar):
     with device.strategy().scope():
         model = _build_model(cfg, data)
     x, y = _training_arrays(cfg, data, seed)
-    on_the_fly = cfg["augment"] if (cfg["augment_in"] == "pipeline" and not cfg["static_copies"]) else None
+    on_the_fly = cfg["augment"] if (cfg["augment_in"] != "model" and not cfg["static_copies"]) else None
+    # "pipeline": an ImageAugment runs as one fused op per batch (every image still drawn on its own)
+    fused = cfg["augment_in"] == "pipeline" and isinstance(augment_lib.resolve(on_the_fly, data.kind),
+                                                            augment_lib.ImageAugment)
     train_ds = pipeline.make_dataset(x, y, augment=on_the_fly, batch_size=cfg["batch_size"], training=True,
                                      seed=seed, kind=data.kind, batch_augment=cfg["batch_augment"],
+                                     where="fused" if fused else "example",
                                      num_classes=data.num_classes)
     val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False, kind=data.kind,
                                    batch_augment=cfg["batch_augment"], num_classes=data.num_classes)

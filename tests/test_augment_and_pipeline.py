@@ -142,3 +142,26 @@ def test_make_dataset_bad_arguments(digits, kwargs, err, words):
 def test_make_dataset_refuses_0_255_images(digits):
     with pytest.raises(TypeError, match="uint8"):
         ck.pipeline.make_dataset((digits.x_train * 255).astype("uint8"), digits.y_train)
+
+
+def test_batch_op_gives_every_image_its_own_transform_and_matches_the_single_image_op(digits):
+    aug = ck.augment.preset("heavy", "digits")
+    same = np.repeat(digits.x_train[:1], 16, axis=0)
+    out = aug.batch(tf.constant(same), tf.constant([3, 4], tf.int64)).numpy()
+    assert len({o.tobytes() for o in out}) == 16  # sixteen copies, sixteen different transforms
+    again = aug.batch(tf.constant(same), tf.constant([3, 4], tf.int64)).numpy()
+    np.testing.assert_array_equal(out, again)
+    one = aug(tf.constant(same[0]), tf.constant([3, 4], tf.int64)).numpy()
+    np.testing.assert_allclose(out[0], one, atol=1e-6)  # a batch of one is the single-image op
+    assert out.min() >= 0 and out.max() <= 1
+
+
+def test_fused_pipeline_draws_per_image_fresh_each_epoch_and_refuses_other_augmentations(digits):
+    x = np.repeat(digits.x_train[:1], 8, axis=0)
+    ds = ck.pipeline.make_dataset(x, np.zeros(8, "int64"), augment="heavy", kind="digits", where="fused",
+                                  batch_size=8, seed=1)
+    first, second = (next(iter(ds))[0].numpy() for _ in range(2))
+    assert len({o.tobytes() for o in first}) == 8 and not np.array_equal(first, second)
+    flip = ck.augment.LabelAwareFlip({6: 9, 9: 6}, mode="rotate180")
+    with pytest.raises(TypeError, match="where='fused' needs an ImageAugment"):
+        ck.pipeline.make_dataset(x, np.zeros(8, "int64"), augment=flip, kind="digits", where="fused")

@@ -19,7 +19,7 @@ import keras
 import tensorflow as tf
 
 from ..base import validate
-from ..base.stateless import StatelessAugment
+from ..base.stateless import StatelessAugment, as_seed
 
 PRESETS = {"none": 0.0, "light": 0.1, "standard": 0.2, "heavy": 0.5, "extreme": 1.0}
 KINDS = ("digits", "photos", "faces")
@@ -123,31 +123,62 @@ class ImageAugment(StatelessAugment):
         """Augment one image (H, W, C) with a shape-[2] integer seed. Same seed, same output."""
         if self.is_identity:
             return image
-        seed = tf.cast(seed, tf.int64)
-        k_geo, k_bright, k_contrast, k_noise = tf.unstack(tf.random.experimental.stateless_split(seed, 4))
-        x = image
+        return self.batch(tf.convert_to_tensor(image)[None], seed)[0]
+
+    def batch(self, images, seed):
+        """Augment a batch (N, H, W, C) in one fused op per step: every image gets its OWN random flip,
+        rotation, zoom, shift, lighting and noise, all drawn at once from one shape-[2] seed.
+
+        The same seed gives the same batch. For one image this is exactly ``aug(image, seed)``.
+        """
+        if self.is_identity:
+            return images
+        k_geo, k_bright, k_contrast, k_noise = tf.unstack(tf.random.experimental.stateless_split(as_seed(seed), 4))
+        x = tf.convert_to_tensor(images)
+        n = tf.shape(x)[0]
         if self.flip or self.rotation or self.zoom or self.translation:
-            x = self._affine(x, k_geo)
+            u = tf.random.stateless_uniform(tf.stack([n, 6]), k_geo, -1.0, 1.0)
+            h, w = tf.cast(tf.shape(x)[1], tf.float32), tf.cast(tf.shape(x)[2], tf.float32)
+            flip_h = (u[:, 4] > 0) & (self.flip in ("horizontal", "horizontal_and_vertical"))
+            flip_v = (u[:, 5] > 0) & (self.flip in ("vertical", "horizontal_and_vertical"))
+            transforms = _transforms(u[:, 0] * self.rotation * 360, 1.0 + u[:, 1] * self.zoom,
+                                     u[:, 2] * self.translation * w, u[:, 3] * self.translation * h,
+                                     flip_h, flip_v, h, w)
+            x = _apply_transforms(x, transforms, self.fill_mode)
+        per_image = tf.stack([n, 1, 1, 1])
         if self.brightness:
-            x = tf.image.stateless_random_brightness(x, self.brightness, k_bright)
+            x = x + tf.random.stateless_uniform(per_image, k_bright, -self.brightness, self.brightness, x.dtype)
         if self.contrast:
-            x = tf.image.stateless_random_contrast(x, 1 - self.contrast, 1 + self.contrast, k_contrast)
+            factor = tf.random.stateless_uniform(per_image, k_contrast, 1 - self.contrast, 1 + self.contrast, x.dtype)
+            mean = tf.reduce_mean(x, axis=[1, 2], keepdims=True)
+            x = (x - mean) * factor + mean
         if self.noise:
             x = x + self.noise * tf.random.stateless_normal(tf.shape(x), k_noise, dtype=x.dtype)
         if self.noise or self.brightness or self.contrast:
             x = tf.clip_by_value(x, 0.0, 1.0)
         return x
 
-    def _affine(self, image, seed):
-        """Draw this example's flip, rotation, zoom and shift from its seed, then apply them at once."""
-        u = tf.random.stateless_uniform([6], seed, -1.0, 1.0)
-        w = tf.cast(tf.shape(image)[1], tf.float32)
-        h = tf.cast(tf.shape(image)[0], tf.float32)
-        flip_h = (u[4] > 0) & (self.flip in ("horizontal", "horizontal_and_vertical"))
-        flip_v = (u[5] > 0) & (self.flip in ("vertical", "horizontal_and_vertical"))
-        return affine(image, degrees=u[0] * self.rotation * 360, scale=1.0 + u[1] * self.zoom,
-                      shift_x=u[2] * self.translation * w, shift_y=u[3] * self.translation * h,
-                      flip_h=flip_h, flip_v=flip_v, fill_mode=self.fill_mode)
+
+def _transforms(degrees, scale, shift_x, shift_y, flip_h, flip_v, h, w):
+    """Projective transforms (N, 8) that flip, rotate, zoom and shift about each image's centre.
+
+    Each row maps an OUTPUT pixel to the INPUT pixel it is read from (the convention of
+    ``keras.ops.image.affine_transform``)."""
+    angle = tf.cast(degrees, tf.float32) * (math.pi / 180)
+    scale = tf.cast(scale, tf.float32)
+    fx = tf.where(tf.cast(flip_h, tf.bool), -1.0, 1.0)
+    fy = tf.where(tf.cast(flip_v, tf.bool), -1.0, 1.0)
+    cos, sin = tf.cos(angle) * scale, tf.sin(angle) * scale
+    a0, a1, b0, b1 = cos * fx, -sin * fy, sin * fx, cos * fy
+    cx, cy = (w - 1) / 2, (h - 1) / 2
+    tx, ty = tf.cast(shift_x, tf.float32), tf.cast(shift_y, tf.float32)
+    zero = tf.zeros_like(a0)
+    return tf.stack([a0, a1, cx - a0 * cx - a1 * cy - tx, b0, b1, cy - b0 * cx - b1 * cy - ty, zero, zero], axis=-1)
+
+
+def _apply_transforms(images, transforms, fill_mode):
+    return keras.ops.image.affine_transform(images, transforms, interpolation="bilinear", fill_mode=fill_mode,
+                                            fill_value=0.0, data_format="channels_last")
 
 
 def affine(image, degrees=0.0, scale=1.0, shift_x=0.0, shift_y=0.0, flip_h=False, flip_v=False,
@@ -157,20 +188,10 @@ def affine(image, degrees=0.0, scale=1.0, shift_x=0.0, shift_y=0.0, flip_h=False
     scale > 1 shows a larger area (the content looks smaller); shifts are in pixels.
     One interpolation instead of four keeps the image sharper and the op fast.
     """
-    shape = tf.shape(image)
-    h, w = tf.cast(shape[0], tf.float32), tf.cast(shape[1], tf.float32)
-    angle = tf.cast(degrees, tf.float32) * (math.pi / 180)
-    scale = tf.cast(scale, tf.float32)
-    fx = tf.where(tf.cast(flip_h, tf.bool), -1.0, 1.0)
-    fy = tf.where(tf.cast(flip_v, tf.bool), -1.0, 1.0)
-    cos, sin = tf.cos(angle) * scale, tf.sin(angle) * scale
-    a0, a1, b0, b1 = cos * fx, -sin * fy, sin * fx, cos * fy
-    cx, cy = (w - 1) / 2, (h - 1) / 2
-    tx, ty = tf.cast(shift_x, tf.float32), tf.cast(shift_y, tf.float32)
-    # The transform maps each OUTPUT pixel to the INPUT pixel it is read from.
-    transform = tf.stack([a0, a1, cx - a0 * cx - a1 * cy - tx, b0, b1, cy - b0 * cx - b1 * cy - ty, 0.0, 0.0])
-    return keras.ops.image.affine_transform(image, transform, interpolation="bilinear", fill_mode=fill_mode,
-                                            fill_value=0.0, data_format="channels_last")
+    image = tf.convert_to_tensor(image)
+    h, w = tf.cast(tf.shape(image)[0], tf.float32), tf.cast(tf.shape(image)[1], tf.float32)
+    transform = _transforms(degrees, scale, shift_x, shift_y, flip_h, flip_v, h, w)
+    return _apply_transforms(image, transform, fill_mode)
 
 
 class ClipToUnitRange(keras.layers.Layer):
