@@ -110,12 +110,15 @@ def setup(seed=0, deterministic=False, mixed_precision="auto", verbose=True):
 
 
 def strategy():
-    """A tf.distribute strategy: mirrored across GPUs when there are several, the default one otherwise.
+    """A tf.distribute strategy: mirrored whenever more than one device is visible, the default one otherwise.
 
-    Build and compile models inside ``with strategy().scope():``.
+    Several GPUs count, and so do several logical devices (a CPU split with
+    ``tf.config.set_logical_device_configuration``, a GPU split into virtual GPUs). Build and compile
+    models inside ``with strategy().scope():``; ``coursekit.train`` does.
     """
     import tensorflow as tf
 
-    if len(gpus()) > 1:
-        return tf.distribute.MirroredStrategy()
+    devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
+    if len(devices) > 1:
+        return tf.distribute.MirroredStrategy([d.name for d in devices])
     return tf.distribute.get_strategy()

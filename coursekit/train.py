@@ -188,7 +188,8 @@ def _accuracy(model, x, y):
 
 def _fit_one(name, cfg, data, seed, bar):
     keras.utils.set_random_seed(seed)
-    with device.strategy().scope():
+    strategy = device.strategy()
+    with strategy.scope():
         model = _build_model(cfg, data)
     x, y = _training_arrays(cfg, data, seed)
     on_the_fly = cfg["augment"] if (cfg["augment_in"] != "model" and not cfg["static_copies"]) else None
@@ -212,7 +213,8 @@ def _fit_one(name, cfg, data, seed, bar):
     val_acc = _accuracy(model, data.x_val, data.y_val)
     row = dict(name=name, seed=seed, train_acc=train_acc, val_acc=val_acc, gap=train_acc - val_acc,
                test_acc=_accuracy(model, data.x_test, data.y_test), epochs=cfg["epochs"],
-               seconds=seconds, images_per_sec=len(x) * cfg["epochs"] / seconds)
+               seconds=seconds, images_per_sec=len(x) * cfg["epochs"] / seconds,
+               replicas=strategy.num_replicas_in_sync)
     return row, {k: [float(v) for v in vals] for k, vals in hist.history.items()}, model
 
 
