@@ -2,7 +2,8 @@
 
 - ``prediction_consistency``: how often a model keeps its prediction when the input is transformed;
 - ``invariance_table``: that, and accuracy on transformed images, for many models and transforms;
-- ``equivalent_size``: how many real training examples a plain model needs to match a given accuracy.
+- ``equivalent_size``: how many real training examples a plain model needs to match a given accuracy;
+- ``tta_accuracy``: test-time augmentation: accuracy of the averaged prediction over transformed views.
 """
 import numpy as np
 import pandas as pd
@@ -102,3 +103,21 @@ def equivalent_size(sizes, accuracies, target):
     lo, hi = np.log(sizes[i - 1]), np.log(sizes[i])
     frac = 0.0 if acc[i] == acc[i - 1] else (target - acc[i - 1]) / (acc[i] - acc[i - 1])
     return float(np.exp(lo + frac * (hi - lo)))
+
+
+def tta_accuracy(model, x, y, augment, n_views=4, seed=0, kind="digits", views=None):
+    """Accuracy with test-time augmentation, and without: ``(plain, tta)``.
+
+    TTA averages the predicted probabilities of the clean image and ``n_views`` transformed copies,
+    then takes the most likely class. Use gentle, label-keeping transforms (a one-pixel shift, a
+    flip for photos); the same seed gives the same views.
+    """
+    _check_model(model)
+    x, y = pipeline.check_inputs(x, y, kind)
+    if views is None:
+        views = transformed_views(x, augment, n_views, seed, kind)
+    stack = np.concatenate([x[None], views]).reshape((-1,) + x.shape[1:])
+    probs = np.asarray(model.predict(stack, batch_size=512, verbose=0)).reshape(len(views) + 1, len(x), -1)
+    plain = float((probs[0].argmax(axis=1) == y).mean())
+    tta = float((probs.mean(axis=0).argmax(axis=1) == y).mean())
+    return plain, tta

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from . import augment as augment_lib
 from . import data as data_lib
 from . import device, pipeline
+from .models import BUILDERS, build_cnn, build_cnn1d, build_resnet  # noqa: F401  (ck.train.build_cnn)
 from .base import validate
 from .base import verdict as verdict_lib
 
@@ -36,7 +37,7 @@ DEFAULTS = dict(
                            # call: the textbook form, slower) or "model" (Keras layers in the model)
     static_copies=0,       # > 0: augment ONCE, add that many fixed copies, no on-the-fly augmentation
     batch_augment=None,    # "mixup", "cutmix" or None
-    model="cnn",           # "cnn", "cnn1d", or a function (input_shape, num_classes, cfg) -> keras.Model
+    model="cnn",           # "cnn", "cnn1d", "resnet", or a function (input_shape, num_classes, cfg) -> keras.Model
     width=32,              # filters in the first convolution
     dropout=0.0,
     weight_decay=0.0,      # L2 factor on the weights
@@ -61,52 +62,10 @@ def config(**settings):
     validate.fraction(cfg["learning_rate"], "learning_rate", 1e-7, 1.0)
     validate.one_of("augment_in", cfg["augment_in"], ("pipeline", "map", "model"), what="augment_in")
     if not callable(cfg["model"]):
-        validate.one_of("model", cfg["model"], ("cnn", "cnn1d"), what="model")
+        validate.one_of("model", cfg["model"], tuple(BUILDERS), what="model")
     if not isinstance(cfg["dataset"], data_lib.Dataset):
         validate.one_of("dataset", cfg["dataset"], data_lib.NAMES, what="dataset")
     return cfg
-
-
-# ---------------------------------------------------------------- models
-
-def _regularizer(weight_decay):
-    return keras.regularizers.L2(weight_decay) if weight_decay else None
-
-
-def build_cnn(input_shape, num_classes, width=32, dropout=0.0, weight_decay=0.0, augmentation=None):
-    """A small image CNN: two conv blocks and a dense layer, big enough to memorise a small dataset.
-
-    augmentation: optional Keras layers put right after the input (active only while training).
-    """
-    L = keras.layers
-    reg = _regularizer(weight_decay)
-    inputs = keras.Input(input_shape)
-    x = augmentation(inputs) if augmentation is not None else inputs
-    x = L.Conv2D(width, 3, padding="same", activation="relu", kernel_regularizer=reg)(x)
-    x = L.MaxPooling2D()(x)
-    x = L.Conv2D(2 * width, 3, padding="same", activation="relu", kernel_regularizer=reg)(x)
-    x = L.MaxPooling2D()(x)
-    x = L.Flatten()(x)
-    x = L.Dropout(dropout)(x)
-    x = L.Dense(4 * width, activation="relu", kernel_regularizer=reg)(x)
-    x = L.Dropout(dropout)(x)
-    outputs = L.Dense(num_classes, activation="softmax", dtype="float32")(x)
-    return keras.Model(inputs, outputs, name="small_cnn")
-
-
-def build_cnn1d(input_shape, num_classes, width=32, dropout=0.0, weight_decay=0.0, augmentation=None):
-    """A small 1-D CNN for time series shaped (steps, channels)."""
-    L = keras.layers
-    reg = _regularizer(weight_decay)
-    inputs = keras.Input(input_shape)
-    x = augmentation(inputs) if augmentation is not None else inputs
-    x = L.Conv1D(width, 5, padding="same", activation="relu", kernel_regularizer=reg)(x)
-    x = L.MaxPooling1D(2)(x)
-    x = L.Conv1D(2 * width, 5, padding="same", activation="relu", kernel_regularizer=reg)(x)
-    x = L.GlobalAveragePooling1D()(x)
-    x = L.Dropout(dropout)(x)
-    outputs = L.Dense(num_classes, activation="softmax", dtype="float32")(x)
-    return keras.Model(inputs, outputs, name="small_cnn1d")
 
 
 def _build_model(cfg, data):
@@ -117,9 +76,11 @@ def _build_model(cfg, data):
         layers = resolved.layers() if isinstance(resolved, augment_lib.ImageAugment) else resolved
     if callable(cfg["model"]):
         model = cfg["model"](data.input_shape, data.num_classes, cfg)
+        if layers is not None:  # your model, with the augmentation layers in front
+            inputs = keras.Input(data.input_shape)
+            model = keras.Model(inputs, model(layers(inputs)), name=f"augmented_{model.name}")
     else:
-        builder = build_cnn if cfg["model"] == "cnn" else build_cnn1d
-        model = builder(data.input_shape, data.num_classes, width=cfg["width"], dropout=cfg["dropout"],
+        model = BUILDERS[cfg["model"]](data.input_shape, data.num_classes, width=cfg["width"], dropout=cfg["dropout"],
                         weight_decay=cfg["weight_decay"], augmentation=layers)
     one_hot = cfg["batch_augment"] is not None
     model.compile(optimizer=keras.optimizers.Adam(cfg["learning_rate"]),

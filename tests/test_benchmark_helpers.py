@@ -70,3 +70,22 @@ def test_serial_dataset_gives_the_same_images_as_make_dataset():
     np.testing.assert_array_equal(ya, yb)
     np.testing.assert_allclose(xa, xb, atol=1e-6)
     assert not np.allclose(xa, x)  # and it did augment
+
+
+def test_gpu_input_benchmark_prints_its_three_setups_and_ratios():
+    """benchmarks/gpu_input.py runs on a CPU (tiny sizes here) and prints every setup and ratio."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "gpu_input.py"
+    proc = subprocess.run([sys.executable, str(script), "--steps", "2", "--repeats", "1", "--batch", "16",
+                           "--width", "4", "--no-digits"], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    assert "CPU only" in out and "small sizes" in out
+    for name in ("augmentation in tf.data", "augmentation in the model", "no augmentation"):
+        assert name in out
+    assert out.count("ratio ") == 2 and out.count("waiting for input") == 3

@@ -36,22 +36,30 @@ def checksum(entry):
     return entry.get("sha256") or entry.get("md5")
 
 
-def _fetch(name, cache_dir):
-    """Download (or find in the cache) every file of an online dataset; return their paths."""
+def fetch_file(entry, cache_dir=None, subdir="datasets", instead=None):
+    """Download one file (or find it in the cache) and check it against its published checksum.
+
+    entry: {"name", "url", "md5" or "sha256"}. A cached file whose checksum does not match is fetched
+    again. Offline, raises DownloadError: one sentence ending with ``instead`` (what to do offline).
+    """
     import keras
 
     cache_dir = Path(cache_dir or DEFAULT_CACHE)
-    paths = []
-    for f in sources()[name]["files"]:
-        try:
-            paths.append(Path(keras.utils.get_file(
-                f["name"], f["url"], file_hash=checksum(f), cache_dir=str(cache_dir), cache_subdir="datasets")))
-        except Exception as e:  # urllib, socket and hash errors all mean "not available here"
-            raise DownloadError(
-                f"Could not download {name!r} from {f['url']} ({type(e).__name__}); this machine seems to be "
-                f"offline. Use an offline dataset instead: {', '.join(repr(n) for n in OFFLINE_NAMES)}, e.g. "
-                f"coursekit.data.load('digits'), or copy {f['name']} into {cache_dir / 'datasets'}.") from None
-    return paths
+    try:
+        return Path(keras.utils.get_file(entry["name"], entry["url"], file_hash=checksum(entry),
+                                         cache_dir=str(cache_dir), cache_subdir=subdir))
+    except Exception as e:  # urllib, socket and hash errors all mean "not available here"
+        raise DownloadError(
+            f"Could not download {entry['name']} from {entry['url']} ({type(e).__name__}); this machine seems to "
+            f"be offline. {instead or 'Work offline instead'}, or copy {entry['name']} into "
+            f"{cache_dir / subdir}.") from None
+
+
+def _fetch(name, cache_dir):
+    """Download (or find in the cache) every file of an online dataset; return their paths."""
+    instead = (f"Use an offline dataset instead: {', '.join(repr(n) for n in OFFLINE_NAMES)}, "
+               f"e.g. coursekit.data.load('digits')")
+    return [fetch_file(f, cache_dir, "datasets", instead) for f in sources()[name]["files"]]
 
 
 def _untar(path):

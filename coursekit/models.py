@@ -1,0 +1,82 @@
+"""The course's models, in plain Keras 3 (this module imports nothing but Keras, so any backend runs it).
+
+- ``build_cnn``     a small image CNN, big enough to memorise a small training set (lessons 1-6)
+- ``build_cnn1d``   a small 1-D CNN for series and spectrograms (lesson 7)
+- ``build_resnet``  a fast residual network in the spirit of the published fast CIFAR-10 trainers
+                    (conv-BN-ReLU blocks, two residual stages, max pooling; lesson 8)
+
+Each takes ``augmentation``: optional Keras layers put right after the input, active only in training.
+"""
+import keras
+
+
+def _regularizer(weight_decay):
+    return keras.regularizers.L2(weight_decay) if weight_decay else None
+
+
+def build_cnn(input_shape, num_classes, width=32, dropout=0.0, weight_decay=0.0, augmentation=None):
+    """A small image CNN: two conv blocks and a dense layer, big enough to memorise a small dataset.
+
+    augmentation: optional Keras layers put right after the input (active only while training).
+    """
+    L = keras.layers
+    reg = _regularizer(weight_decay)
+    inputs = keras.Input(input_shape)
+    x = augmentation(inputs) if augmentation is not None else inputs
+    x = L.Conv2D(width, 3, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.MaxPooling2D()(x)
+    x = L.Conv2D(2 * width, 3, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.MaxPooling2D()(x)
+    x = L.Flatten()(x)
+    x = L.Dropout(dropout)(x)
+    x = L.Dense(4 * width, activation="relu", kernel_regularizer=reg)(x)
+    x = L.Dropout(dropout)(x)
+    outputs = L.Dense(num_classes, activation="softmax", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name="small_cnn")
+
+
+def build_cnn1d(input_shape, num_classes, width=32, dropout=0.0, weight_decay=0.0, augmentation=None):
+    """A small 1-D CNN for time series shaped (steps, channels)."""
+    L = keras.layers
+    reg = _regularizer(weight_decay)
+    inputs = keras.Input(input_shape)
+    x = augmentation(inputs) if augmentation is not None else inputs
+    x = L.Conv1D(width, 5, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.MaxPooling1D(2)(x)
+    x = L.Conv1D(2 * width, 5, padding="same", activation="relu", kernel_regularizer=reg)(x)
+    x = L.GlobalAveragePooling1D()(x)
+    x = L.Dropout(dropout)(x)
+    outputs = L.Dense(num_classes, activation="softmax", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name="small_cnn1d")
+
+
+def build_resnet(input_shape, num_classes, width=16, dropout=0.0, weight_decay=0.0, augmentation=None):
+    """A small ResNet: prep conv, then [conv, pool, residual], [conv, pool], [conv, pool, residual], max-pool head.
+
+    The layout of the fast CIFAR-10 trainers (ResNet-9 style) at a width for CPUs: width=64 is the
+    published size; 16 trains in seconds on small images.
+    """
+    L = keras.layers
+    reg = _regularizer(weight_decay)
+
+    def conv_bn(x, filters):
+        x = L.Conv2D(filters, 3, padding="same", use_bias=False, kernel_regularizer=reg)(x)
+        x = L.BatchNormalization(momentum=0.9)(x)  # short runs: let the inference statistics catch up
+        return L.ReLU()(x)
+
+    def residual(x, filters):
+        return L.Add()([x, conv_bn(conv_bn(x, filters), filters)])
+
+    inputs = keras.Input(input_shape)
+    x = augmentation(inputs) if augmentation is not None else inputs
+    x = conv_bn(x, width)
+    x = residual(L.MaxPooling2D()(conv_bn(x, 2 * width)), 2 * width)
+    x = L.MaxPooling2D()(conv_bn(x, 4 * width))
+    x = residual(L.MaxPooling2D()(conv_bn(x, 8 * width)), 8 * width)
+    x = L.GlobalMaxPooling2D()(x)
+    x = L.Dropout(dropout)(x)
+    outputs = L.Dense(num_classes, activation="softmax", dtype="float32", kernel_regularizer=reg)(x)
+    return keras.Model(inputs, outputs, name="small_resnet")
+
+
+BUILDERS = {"cnn": build_cnn, "cnn1d": build_cnn1d, "resnet": build_resnet}
