@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from . import timings
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 # The repository learners open on Colab and Binder: set here, and only here.
@@ -116,8 +118,11 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
 
 def run(names=None, out_dir="outputs/course", profile="auto"):
     """Execute every notebook and print what each measured. Returns 0 if all ran, else 1."""
+    from . import device
+
     failures = 0
     summary = []
+    resolved = device.pick_profile(profile, verbose=False)  # what "auto" means on this machine
     for path in notebook_paths(names):
         print(f"\n=== {path.name}", flush=True)
         try:
@@ -128,9 +133,11 @@ def run(names=None, out_dir="outputs/course", profile="auto"):
             summary.append((path.name, "FAILED", {}))
             continue
         print(f"ran in {seconds:.0f} s -> {out}")
+        timings.record(path.name, resolved, seconds)
         for k, v in figures.items():
             print(f"  {k:<40} {v}")
         summary.append((path.name, f"{seconds:.0f} s", figures))
+    timings.sync_headers(notebook_paths(names))
     print("\n=== Course summary")
     for name, status, figures in summary:
         print(f"{name:<40} {status:>8}  {len(figures)} figures recorded")

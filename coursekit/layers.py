@@ -14,7 +14,7 @@ LAYERS = (
      "one name for the datasets and one for the augmentations of every modality"),
     ("pipeline", ("pipeline",), "tf.data input pipelines with augmentation on the fly"),
     ("models", ("models", "pretrained"), "the course's Keras models, and pretrained bases with checked weights"),
-    ("training", ("train", "evaluate", "benchmark"), "runs over seeds, measurements"),
+    ("training", ("train", "evaluate", "benchmark", "timings"), "runs over seeds, measurements, measured times"),
     ("display", ("plots", "gallery", "widgets"), "pictures and interactive widgets"),
     ("exercises", ("exercises",), "self-checking pitfall exercises"),
     ("course", ("course", "__main__"), "runs the notebooks headlessly; keeps their shared cells in one place"),
