@@ -24,6 +24,7 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from .base import validate  # noqa: E402,F401  (no TensorFlow import)
 from . import device, data, augment, pipeline, train, plots, widgets, course  # noqa: E402,F401
 from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
+from . import models, pretrained  # noqa: E402,F401
 from .course import record  # noqa: E402,F401
 
 __version__ = "0.1.0"
