@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import coursekit as ck
+from _offline import offline_get_file
 from coursekit import pretrained
 from coursekit.images import online
 
@@ -55,26 +56,11 @@ def test_the_published_checksum_rejects_a_stand_in_and_offline_is_one_sentence(c
     cache, _, _ = cached_weights
     local = tmp_path / "cache"
     shutil.copytree(cache, local)
-    monkeypatch.setattr(keras.utils, "get_file", _offline_get_file(monkeypatch))
+    monkeypatch.setattr(keras.utils, "get_file", offline_get_file(monkeypatch))
     with pytest.raises(ck.data.DownloadError) as info:  # the real md5 does not match the stand-in
         pretrained.weights_path("mobilenet_v3_small", cache_dir=local)
     msg = str(info.value)
     assert "offline" in msg and "model='resnet'" in msg and "\n" not in msg
-
-
-def _offline_get_file(monkeypatch):
-    real = keras.utils.get_file
-
-    def get_file(*args, **kwargs):
-        import urllib.request
-
-        def refuse(*a, **k):
-            raise OSError("no network")
-
-        monkeypatch.setattr(urllib.request, "urlretrieve", refuse)
-        return real(*args, **kwargs)
-
-    return get_file
 
 
 def test_transfer_model_loads_the_weights_file_and_freezes_or_fine_tunes(cached_weights, monkeypatch):

@@ -10,6 +10,7 @@ from PIL import Image
 
 import coursekit as ck
 from coursekit.images import online
+from _offline import offline_get_file
 
 
 def _no_md5(monkeypatch, name):
@@ -105,17 +106,6 @@ def test_a_cached_archive_with_the_wrong_checksum_is_not_used(tmp_path, monkeypa
 
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "flower_photos.tgz").write_bytes(b"not the real archive")
-    real_get_file = keras.utils.get_file
-
-    def offline_get_file(*args, **kwargs):
-        import urllib.request
-
-        def refuse(*a, **k):
-            raise OSError("no network")
-
-        monkeypatch.setattr(urllib.request, "urlretrieve", refuse)
-        return real_get_file(*args, **kwargs)
-
-    monkeypatch.setattr(keras.utils, "get_file", offline_get_file)
+    monkeypatch.setattr(keras.utils, "get_file", offline_get_file(monkeypatch))
     with pytest.raises(ck.data.DownloadError, match="offline"):
         ck.data.load("tf_flowers", cache_dir=tmp_path)
