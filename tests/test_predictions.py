@@ -30,6 +30,7 @@ def test_question_commit_and_reveal(rec):
     q.commit("augmented")
     text = q.reveal("augmented", because="0.93 vs 0.91")
     assert text == "You predicted 'augmented', and the experiment agrees. Measured: 0.93 vs 0.91."
+    assert text._ipython_display_() is None  # already shown as the callout: not shown twice as Out[...]
     entry = json.loads(rec.read_text())["predictions"]["03/main"]
     assert entry["choice"] == "augmented" and entry["answer"] == "augmented" and entry["matched"] is True
     assert entry["closed"] is True and entry["lesson"] == "03_augmentation_regularizes"
@@ -72,7 +73,7 @@ def test_after_the_reveal_the_question_is_closed(rec):
     assert "No prediction was committed" in q.reveal("plain")  # not "...and the experiment agrees"
     rebuilt = ask()
     assert rebuilt.closed and rebuilt.choice is None and rebuilt._radio.disabled and rebuilt._button.disabled
-    assert "closed" in rebuilt._status.value
+    assert "closed" in rebuilt._status.value and rebuilt._button.description == "Closed"
 
 
 def test_reopened_after_reveal_shows_the_committed_answer_disabled(rec):

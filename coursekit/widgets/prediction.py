@@ -97,6 +97,7 @@ class Prediction:
     def _refresh(self, entry):
         locked = self.choice is not None or self.closed
         self._radio.disabled = self._button.disabled = locked
+        self._button.description = "Closed" if self.closed else "Committed" if locked else "Commit my prediction"
         if self.closed:
             measured = entry.get("answer")
             said = f"You predicted <b>{esc(self.choice)}</b>" if self.choice else "No prediction was committed"
@@ -166,7 +167,7 @@ class Prediction:
 
         answer:  one of the options, or a ``Verdict`` (mapped to an option by the question's ``outcomes``).
         because: the measurement behind the answer, e.g. "validation accuracy 0.91 -> 0.94".
-        Shows a coloured callout and returns its text.
+        Shows a coloured callout and returns its text (a str that a notebook does not show a second time).
         """
         answer, verdict, because = self._answer_of(answer, because)
         entry = record.get(self.id) or {}
@@ -180,7 +181,14 @@ class Prediction:
         self._refresh(entry)
         callout = reveal_callout(self.question, self.choice, answer, because, verdict, pending)
         show(None, callout.text, callout.html)
-        return callout.text
+        return Said(callout.text)
+
+
+class Said(str):
+    """The reveal's text, returned for code and tests; already shown, so a notebook does not show it again."""
+
+    def _ipython_display_(self):
+        pass
 
 
 def reveal_callout(question, choice, answer, because="", verdict=None, pending=None):
