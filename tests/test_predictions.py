@@ -201,3 +201,24 @@ def test_scorecard_with_no_predictions_is_friendly_and_lists_the_questions(rec):
     for qid in ck.widgets.QUESTIONS:
         assert qid in text
     assert "<table" in card._repr_html_()
+
+
+def test_every_lesson_question_has_an_id_in_the_catalog():
+    """The scorecard lists every question: each lesson's predict call names an id of widgets.QUESTIONS."""
+    import re
+
+    import nbformat
+
+    from coursekit import course
+
+    found = {}
+    for path in course.notebook_paths():
+        if not path.name[:2].isdigit():
+            continue
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code" and "ck.widgets.predict(" in cell.source:
+                m = re.search(r'\bid="([^"]+)"', cell.source)
+                assert m, f"{path.name}: a predict call without id=: {cell.source[:80]!r}"
+                found[m.group(1)] = path.stem
+    assert found == {qid: q.lesson for qid, q in ck.widgets.QUESTIONS.items()}
+    assert {q.myth for q in ck.widgets.QUESTIONS.values() if q.myth} == set(ck.widgets.MYTHS)
