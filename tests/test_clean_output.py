@@ -114,3 +114,17 @@ def test_in_a_kernel_the_first_cell_shows_only_the_banner_and_errors_still_show(
     errors = [o for o in code[1].outputs if o.output_type == "error"]
     assert errors and errors[0].ename == "ValueError" and "Unknown dataset 'cifar'" in errors[0].evalue
     assert not tf_log_lines(done)
+
+
+def test_notebooks_import_coursekit_before_tensorflow():
+    """coursekit's import holds TensorFlow's start-up lines back; importing TensorFlow or Keras first prints them."""
+    from coursekit import course
+
+    late = []
+    for path in course.notebook_paths():
+        code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        tf = re.search(r"^(import|from) (tensorflow|keras)\b", code, re.M)
+        ck = re.search(r"^(import coursekit|from coursekit)\b", code, re.M)
+        if tf and (not ck or tf.start() < ck.start()):
+            late.append(path.name)
+    assert not late, f"import coursekit before tensorflow/keras in {late} (a clean first cell)"
