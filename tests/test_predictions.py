@@ -222,3 +222,24 @@ def test_every_lesson_question_has_an_id_in_the_catalog():
                 found[m.group(1)] = path.stem
     assert found == {qid: q.lesson for qid, q in ck.widgets.QUESTIONS.items()}
     assert {q.myth for q in ck.widgets.QUESTIONS.values() if q.myth} == set(ck.widgets.MYTHS)
+
+
+def test_a_static_page_shows_the_static_forms_not_a_blank_box(rec):
+    """nbconvert (static pages, GitHub-like viewers) without widget state falls back to the HTML forms."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    q = ask()
+    q.commit("plain")
+    said = q.reveal("augmented", because="0.93 vs 0.91")
+    box = ck.widgets.explorer(ck.data.sample_photos(size=16)["chelsea"])
+    callout = ck.widgets.reveal_callout(q.question, q.choice, "augmented", because="0.93 vs 0.91")
+    cell = nbformat.v4.new_code_cell("q")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=_published(q)),
+                    nbformat.v4.new_output("display_data", data={"text/plain": said, "text/html": callout.html}),
+                    nbformat.v4.new_output("display_data", data=_published(box))]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    page, _ = HTMLExporter().from_notebook_node(nb)
+    assert "Predict before you run:" in page and "coursekit-explorer-static" in page
+    assert 'data-outcome="mismatch"' in page
+    assert "VBox(" not in page and "HBox(" not in page
