@@ -53,6 +53,8 @@ def test_a_committed_prediction_survives_rebuilding_the_widget(rec):
     assert again.choice == "plain" and again.selected == "plain"
     assert again._radio.disabled and again._button.disabled
     first._radio.value = "augmented"  # clicks on the old copy after committing change nothing
+    again.commit("augmented")  # nor does committing again
+    assert again.choice == "plain" and again.selected == "plain"
     assert "You predicted 'plain', but the experiment says 'augmented'" in again.reveal("augmented")
 
 
@@ -69,7 +71,7 @@ def test_after_the_reveal_the_question_is_closed(rec):
     q = ask()
     q.reveal("plain")
     q.commit("plain")  # committing the measured answer after seeing it
-    assert q.choice is None
+    assert q.choice is None and q.selected is None
     assert "No prediction was committed" in q.reveal("plain")  # not "...and the experiment agrees"
     rebuilt = ask()
     assert rebuilt.closed and rebuilt.choice is None and rebuilt._radio.disabled and rebuilt._button.disabled

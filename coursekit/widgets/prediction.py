@@ -113,8 +113,9 @@ class Prediction:
 
     def _commit(self, _=None):
         entry = record.get(self.id) or {}
-        if entry.get("closed"):  # an older copy of the widget, still on screen after the reveal
-            self.closed, self.choice = True, entry.get("choice")
+        if entry.get("closed") or entry.get("choice") is not None:  # already committed, or revealed: locked
+            self.closed, self.choice = bool(entry.get("closed")), entry.get("choice")
+            self._radio.value = self.choice  # show the recorded answer, not the click or call just made
             self._refresh(entry)
             return
         if self._radio.value is None:
@@ -124,7 +125,7 @@ class Prediction:
         self._refresh(record.update(self.id, choice=self.choice, committed_at=time.strftime("%Y-%m-%dT%H:%M:%S")))
 
     def commit(self, choice):
-        """Commit from code (tests, or a learner without widgets)."""
+        """Commit from code (tests, or a learner without widgets). Like the button: once committed, it stays."""
         validate.one_of("choice", choice, self.options, what="answer")
         self._radio.value = choice
         self._commit()
