@@ -5,7 +5,8 @@ predict cell unchanged, a stand-in reveal cell) in JupyterLab on 127.0.0.1 in he
 chromium driven by Playwright, as in test_jupyterlab_browser.py), and checks with real mouse clicks and keys:
 
 A. commit, then re-run the widget cell with the toolbar's run button: the reveal names the committed answer;
-B. commit, then re-run it with Shift+Enter while the focus is on an option: the same;
+B. commit, click an option (disabled by then), re-run it with Shift+Enter: the same;
+E. commit, click the widget's text, re-run it with Shift+Enter: the same;
 C. select without committing: the reveal says so;
 D. re-run the widget cell after the reveal: it shows the committed answer, disabled;
 and that the reveal's HTML marks match or mismatch, and that the Commit button's label is not cut.
@@ -151,7 +152,18 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             seen["A_rebuilt"] = _checked(widget)
             seen["A"] = reveal(lab)
 
-            step = _step(page, deadline, "B: commit, then Shift+Enter with the focus on an option")
+            step = _step(page, deadline, "E: commit, click the widget's text, then Shift+Enter")
+            lab.run(0, "pre")
+            widget = lab.run(1, ".coursekit-predict")
+            lab.choose(widget, "neither")
+            lab.commit(widget)
+            widget.get_by_text("Predict before you run:").first.click()
+            lab.mark_old(1)
+            page.keyboard.press("Shift+Enter")
+            lab.widget()
+            seen["E"] = reveal(lab)
+
+            step = _step(page, deadline, "B: commit, then Shift+Enter after clicking an option")
             lab.run(0, "pre")
             widget = lab.run(1, ".coursekit-predict")
             lab.choose(widget, ANSWER)
@@ -214,6 +226,8 @@ def test_predictions_survive_real_clicks_in_jupyterlab(out_dir, tmp_path, monkey
     assert f"Your prediction: {ANSWER}" in text and outcome == "match" and "matches" in text, seen["B"]
     radios, disabled = seen["D"]["radios"], seen["D"]["button_disabled"]
     assert [c[0] for c in radios if c[1]] == [ANSWER] and all(c[2] for c in radios) and disabled, seen["D"]
+    text, outcome = seen["E"]
+    assert "Your prediction: neither" in text and outcome == "mismatch", seen["E"]
     text, outcome = seen["C"]
     assert "you selected neither but did not commit it" in text and outcome == "none", seen["C"]
     shot = Path(out_dir) / SCREENSHOT
