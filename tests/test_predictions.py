@@ -46,6 +46,13 @@ def test_record_file_env_var_pytest_default_and_user_folder(rec, monkeypatch):
     assert "coursekit" in str(record.path())
 
 
+def test_a_damaged_record_is_kept_aside_not_overwritten(rec, capsys):
+    rec.write_text("{not json")
+    ask().commit("plain")
+    assert rec.with_name(rec.name + ".unreadable").read_text() == "{not json"
+    assert record.get("03/main")["choice"] == "plain" and "was moved to" in capsys.readouterr().err
+
+
 def test_a_committed_prediction_survives_rebuilding_the_widget(rec):
     first = ask()
     first.commit("plain")

@@ -64,7 +64,13 @@ def load():
     p = path()
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except OSError:
+        return {}
+    except ValueError:  # keep a damaged record aside rather than overwrite it
+        aside = p.with_name(p.name + ".unreadable")
+        os.replace(p, aside)
+        print(f"coursekit could not read the prediction record {p}; it was moved to {aside} and a new one "
+              "is started.", file=sys.stderr)
         return {}
     entries = data.get("predictions", {}) if isinstance(data, dict) else {}
     return {k: v for k, v in entries.items() if isinstance(v, dict)}
