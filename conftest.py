@@ -6,7 +6,6 @@ import pytest
 # Every notebook kernel that pytest starts (papermill, nbval) inherits these.
 os.environ.setdefault("COURSE_PROFILE", "quick")
 os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def pytest_addoption(parser):

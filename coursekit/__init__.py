@@ -19,12 +19,18 @@ The package is layered; each layer imports only from the layers below it (``cour
 """
 import os as _os
 
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's later C++ info and warnings
 
 from .base import validate  # noqa: E402,F401  (no TensorFlow import)
-from . import device, data, augment, pipeline, train, plots, widgets, course  # noqa: E402,F401
-from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
-from . import models, pretrained  # noqa: E402,F401
-from .course import record  # noqa: E402,F401
+from . import device  # noqa: E402  (no TensorFlow import)
+
+# Importing TensorFlow prints C++ start-up lines straight to fd 2, before any setting can apply: hold them
+# back and show only what is not known noise (see device.native_logs_filtered), so real errors still show.
+with device.native_logs_filtered():
+    import tensorflow as _tf  # noqa: E402,F401
+    from . import data, augment, pipeline, train, plots, widgets, course  # noqa: E402,F401
+    from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
+    from . import models, pretrained  # noqa: E402,F401
+    from .course import record  # noqa: E402,F401
 
 __version__ = "0.1.0"

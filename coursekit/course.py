@@ -100,17 +100,22 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
     rec = out_dir / (Path(path).stem + ".figures.json")
     rec.unlink(missing_ok=True)
     params = {"PROFILE": profile, **(parameters or {})}
-    env_before = os.environ.get(RECORD_ENV)
-    os.environ[RECORD_ENV] = str(rec.resolve())
+    # The run's own prediction record, never the learner's (coursekit.widgets.record).
+    predictions = out_dir / (Path(path).stem + ".predictions.json")
+    predictions.unlink(missing_ok=True)
+    env = {RECORD_ENV: str(rec.resolve()), "COURSEKIT_PREDICTIONS": str(predictions.resolve())}
+    env_before = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     start = time.perf_counter()
     try:
         pm.execute_notebook(str(path), str(out), parameters=params, kernel_name="python3",
                             cwd=str(Path(path).parent), progress_bar=False, execution_timeout=timeout)
     finally:
-        if env_before is None:
-            os.environ.pop(RECORD_ENV, None)
-        else:
-            os.environ[RECORD_ENV] = env_before
+        for k, v in env_before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     seconds = time.perf_counter() - start
     figures = json.loads(rec.read_text()) if rec.exists() else {}
     return out, figures, seconds

@@ -4,15 +4,70 @@
 without a GPU, and prints one banner line so that a learner (and an
 instructor reading a log) sees at once what the notebook is running on.
 """
+import contextlib
 import os
 import random
+import re
 import sys
+import tempfile
 
 import numpy as np
 
 from .base import validate
 
 PROFILES = ("quick", "full")
+
+# TensorFlow's C++ start-up chatter on file descriptor 2, which Python's own filters cannot see: absl's note
+# that logging is not initialised yet, info lines (oneDNN, CPU features, "no CUDA drivers", devices created),
+# and the CUDA probe's errors on a machine without a usable GPU. Anything else is shown.
+_ABSL = r"\d{4} [\d:.]+\s+\d+ \S+:\d+\] "  # after the level letter
+NATIVE_NOISE = re.compile("|".join([
+    r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR",
+    "I" + _ABSL,  # every info line
+    "[WE]" + _ABSL + r"(failed call to cuInit|Could not find cuda drivers|Unable to register cu\w+ factory|"
+            r"computation placer already registered|TF-TRT Warning|could not open file to read NUMA node|"
+            r"successful NUMA node read|cuda_executor|Failed to get device properties|"
+            r"CPU feature guard|Compiled cluster using XLA|Loaded cuDNN version)",
+    r"To enable the following instructions: [\w ]+, in other operations, rebuild TensorFlow",
+    r"Created device /job:\S+ with \d+ MB memory",
+]))
+
+
+def _is_noise(line):
+    return bool(NATIVE_NOISE.match(line.strip())) if line.strip() else True
+
+
+@contextlib.contextmanager
+def native_logs_filtered():
+    """Hold back TensorFlow's C++ start-up lines (written to fd 2, e.g. at ``import tensorflow`` and at the
+    first GPU probe) and show every other line afterwards, so that real errors still reach the learner.
+
+    File descriptor 2 points at a temporary file for the duration; on the way out it is restored and each
+    line that is not known noise (``NATIVE_NOISE``) is written to ``sys.stderr``.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real fd 2 (an embedded interpreter): do nothing
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            try:
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                pass
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            kept = [line for line in held.read().decode("utf-8", "replace").splitlines(keepends=True)
+                    if not _is_noise(line)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
 
 
 def where():
@@ -26,9 +81,10 @@ def where():
 
 def gpus():
     """The physical GPUs TensorFlow sees (an empty list on a CPU-only machine)."""
-    import tensorflow as tf
+    with native_logs_filtered():  # the first probe prints CUDA's errors on a machine without a GPU
+        import tensorflow as tf
 
-    return tf.config.list_physical_devices("GPU")
+        return tf.config.list_physical_devices("GPU")
 
 
 def pick_profile(requested="auto", verbose=True):
@@ -75,11 +131,13 @@ def setup(seed=0, deterministic=False, mixed_precision="auto", verbose=True):
     import tensorflow as tf
 
     devices = gpus()
-    for d in devices:
-        try:
-            tf.config.experimental.set_memory_growth(d, True)
-        except RuntimeError:
-            pass  # already initialised: growth can only be set before first use
+    with native_logs_filtered():  # on a GPU: the device set-up lines; the banner below says what counts
+        for d in devices:
+            try:
+                tf.config.experimental.set_memory_growth(d, True)
+            except RuntimeError:
+                pass  # already initialised: growth can only be set before first use
+        tf.constant(0)  # create the devices now, inside the filter, not in the learner's first experiment
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)

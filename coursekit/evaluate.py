@@ -18,8 +18,10 @@ def _check_model(model):
         raise TypeError(f"model must be a trained Keras model (with .predict); got {type(model).__name__}.")
 
 
-def _predict(model, x):
-    return np.asarray(model.predict(x, batch_size=512, verbose=0)).argmax(axis=1)
+def _predict(model, x, batch_size=512):
+    """Eager batches, not model.predict: no new tf.function (and retracing) for each of many models."""
+    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)).argmax(axis=1)
+                           for i in range(0, len(x), batch_size)])
 
 
 def transformed_views(x, augment, n_views=5, seed=0, kind="digits"):

@@ -129,6 +129,13 @@ class _ProgressBar(keras.callbacks.Callback):
         self.bar.update(1)
 
 
+def predicted_classes(model, x, batch_size=512):
+    """The predicted class of every example, in eager batches. Not ``model.predict``: that builds and traces a
+    new tf.function for each model, and a loop over many models (seeds, sizes) then retraces again and again."""
+    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)).argmax(axis=1)
+                           for i in range(0, len(x), batch_size)])
+
+
 class _CleanTrainAccuracy(keras.callbacks.Callback):
     """Adds 'train_clean_accuracy': accuracy on the un-augmented training images after each epoch."""
 
@@ -137,14 +144,14 @@ class _CleanTrainAccuracy(keras.callbacks.Callback):
         self.x, self.y = x, y
 
     def on_epoch_end(self, epoch, logs=None):
-        pred = self.model.predict(self.x, batch_size=512, verbose=0).argmax(axis=1)
+        pred = predicted_classes(self.model, self.x)
         logs["train_clean_accuracy"] = float((pred == self.y).mean())
 
 
 def _accuracy(model, x, y):
     if len(x) == 0:
         return float("nan")
-    return float((model.predict(x, batch_size=512, verbose=0).argmax(axis=1) == y).mean())
+    return float((predicted_classes(model, x) == y).mean())
 
 
 def _fit_one(name, cfg, data, seed, bar):

@@ -86,9 +86,10 @@ def test_show_augmentations_is_seeded_and_checks_input():
 
 
 def test_prediction_question_reveals_against_the_measurement():
-    q = ck.widgets.Prediction("Does it help?", ["yes", "no"])
+    q = ck.widgets.Prediction("Does it help?", ["yes", "no"], id="test/unanswered")
     assert "No prediction was committed" in q.reveal("yes")
-    q.commit("no")
+    q = ck.widgets.Prediction("Does it help?", ["yes", "no"], id="test/answered")
+    q.commit("no")  # before the reveal: after it the question is closed (tests/test_predictions.py)
     assert "but the experiment says 'yes'" in q.reveal("yes", because="0.9 > 0.8")
     with pytest.raises(ValueError, match="Unknown answer"):
         q.reveal("maybe")

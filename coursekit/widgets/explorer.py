@@ -1,73 +1,29 @@
-"""Interactive pieces: "predict before you run" questions and the augmentation explorer.
+"""The augmentation explorer: sliders and toggles for each transform, the image updating live.
 
-Both work in JupyterLab, Colab and Binder, and still run without error headless (papermill,
-nbval), where nobody can click: a question then simply reports that no prediction was made.
+Where widgets cannot run (papermill outputs, static pages, GitHub, terminals) it shows a static grid of the
+same image under a few transforms instead, and a line of text.
 """
+import base64
 import io
 
 import ipywidgets as W
 import numpy as np
-from IPython.display import display
 
-from . import augment as augment_lib
-from .base import validate
+from .. import augment as augment_lib
+from ..base import validate
+from .static import TEXT_STYLE, esc, show
 
-
-class Prediction:
-    """A multiple-choice question the learner commits to BEFORE the experiment runs.
-
-    q = Prediction("Will augmentation raise validation accuracy?", ["yes", "no", "no difference"])
-    ... run the experiment ...
-    q.reveal(measured_answer, because="validation accuracy went from 0.95 to 0.97")
-    """
-
-    def __init__(self, question, options):
-        if not options or not all(isinstance(o, str) for o in options):
-            raise TypeError("options must be a non-empty list of strings.")
-        self.question, self.options, self.choice = question, list(options), None
-        self._radio = W.RadioButtons(options=self.options, value=None, layout=W.Layout(width="max-content"))
-        self._button = W.Button(description="Commit my prediction", button_style="primary")
-        self._status = W.HTML("<i>Pick an answer, then commit. The experiment below will test it.</i>")
-        self._button.on_click(self._commit)
-        self.widget = W.VBox([W.HTML(f"<b>Predict before you run:</b> {question}"), self._radio,
-                              self._button, self._status])
-
-    def _commit(self, _=None):
-        if self._radio.value is None:
-            self._status.value = "<i>Choose one answer first.</i>"
-            return
-        self.choice = self._radio.value
-        self._radio.disabled = self._button.disabled = True
-        self._status.value = f"Committed: <b>{self.choice}</b>. Now run the experiment."
-
-    def commit(self, choice):
-        """Commit from code (tests, or a learner without widgets)."""
-        validate.one_of("choice", choice, self.options, what="answer")
-        self._radio.value = choice
-        self._commit()
-
-    def _ipython_display_(self):
-        display(self.widget)
-
-    def reveal(self, answer, because=""):
-        """Compare the committed prediction with the answer the experiment measured."""
-        validate.one_of("answer", answer, self.options, what="answer")
-        why = f" Measured: {because}." if because else ""
-        if self.choice is None:
-            msg = f"No prediction was committed. The experiment's answer: {answer}.{why}"
-        elif self.choice == answer:
-            msg = f"You predicted '{self.choice}', and the experiment agrees.{why}"
-        else:
-            msg = f"You predicted '{self.choice}', but the experiment says '{answer}'.{why}"
-        print(msg)
-        return msg
-
-
-def predict(question, options):
-    """Show a Prediction question and return it (call ``.reveal(...)`` after the experiment)."""
-    q = Prediction(question, options)
-    display(q)
-    return q
+# What the static grid shows: (caption, render settings).
+STATIC_VIEWS = (
+    ("original", {}),
+    ("rotate 30 deg", {"rotation": 30.0}),
+    ("zoom 1.5", {"zoom": 1.5}),
+    ("shift x 0.25", {"shift_x": 0.25}),
+    ("flip left-right", {"flip_h": True}),
+    ("brightness +0.3", {"brightness": 0.3}),
+    ("contrast 1.8", {"contrast": 1.8}),
+    ("noise sd 0.1", {"noise": 0.1}),
+)
 
 
 def _png(image, scale):
@@ -96,6 +52,30 @@ def render(image, rotation=0.0, zoom=1.0, shift_x=0.0, shift_y=0.0, flip_h=False
     if noise:
         x = x + noise * tf.random.stateless_normal(tf.shape(x), [seed, 0])
     return np.clip(x.numpy(), 0, 1)
+
+
+def static_grid(image, scale=1):
+    """HTML: the image under each of STATIC_VIEWS, captioned, in a grid (the explorer's static form)."""
+    tiles = []
+    for caption, settings in STATIC_VIEWS:
+        data = base64.b64encode(_png(render(image, **settings), scale)).decode("ascii")
+        tiles.append(f'<figure style="margin:0;text-align:center"><img src="data:image/png;base64,{data}" '
+                     f'alt="{esc(caption)}"/><figcaption style="font-size:12px">{esc(caption)}</figcaption>'
+                     "</figure>")
+    return (f'<div class="coursekit-explorer-static" style="{TEXT_STYLE}"><b>Augmentation explorer</b> '
+            "(static view: run the notebook in JupyterLab, Colab or Binder to move the sliders)"
+            '<div style="display:grid;grid-template-columns:repeat(4,max-content);gap:8px;margin-top:6px">'
+            + "".join(tiles) + "</div></div>")
+
+
+class Explorer(W.HBox):
+    """The explorer's widget box: ``.image`` is the ipywidgets.Image, ``.controls`` the sliders by name."""
+
+    def _ipython_display_(self):
+        names = ", ".join(self.controls)
+        text = (f"Augmentation explorer: a {self.shape[1]}x{self.shape[0]} image with controls for {names}. "
+                "Interactive in JupyterLab, Colab or Binder.")
+        show(self, text, static_grid(self.original, self.static_scale))
 
 
 def explorer(image, scale=None):
@@ -132,8 +112,10 @@ def explorer(image, scale=None):
     for c in controls.values():
         c.observe(update, names="value")
     update()
-    box = W.HBox([W.VBox(list(controls.values())), W.VBox([view, caption])],
-                 layout=W.Layout(align_items="flex-start"))
+    box = Explorer([W.VBox(list(controls.values())), W.VBox([view, caption])],
+                   layout=W.Layout(align_items="flex-start"))
     box.image, box.controls = view, controls
+    box.original, box.shape = image, image.shape
+    box.static_scale = max(1, 96 // max(image.shape[:2]))
     box.add_class("coursekit-explorer")
     return box

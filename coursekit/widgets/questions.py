@@ -1,0 +1,47 @@
+"""The course's "predict before you run" questions, by id, and the four myths of the course outline.
+
+The scorecard lists every question here, answered or not. A question that tests a myth names it, and the
+options (their beginnings) that express the myth: a learner who committed one of them believed the myth
+before measuring. Ids are "<lesson number>/<name>"; a lesson passes its id to ``ck.widgets.predict``.
+"""
+from dataclasses import dataclass
+
+MYTHS = {
+    "always-helps": "Data augmentation always improves accuracy, whatever the transforms and their strength.",
+    "like-real-data": "Augmented data is as good as the same amount of new real data.",
+    "images-only": "Data augmentation is only useful for images.",
+    "enough-alone": "Augmentation alone is enough: no other regularizer is needed.",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    lesson: str
+    topic: str
+    myth: str = None
+    believes: tuple = ()  # beginnings of the options that express the myth
+
+    def believed(self, choice):
+        """True when the committed choice expresses this question's myth."""
+        return bool(self.myth and choice and any(choice.startswith(b) for b in self.believes))
+
+
+QUESTIONS = {
+    "01/gap": Question("01_overfitting", "training vs. validation accuracy of a small CNN"),
+    "01/regularizer": Question("01_overfitting", "which regularizer shrinks the gap most"),
+    "02/epochs": Question("02_what_is_augmentation", "does the pipeline show new versions each epoch"),
+    "03/main": Question("03_augmentation_regularizes", "what augmentation does to accuracy and the gap"),
+    "03/size": Question("03_augmentation_regularizes", "augmented small set vs. a plain larger set",
+                        myth="like-real-data", believes=("augmented", "about the same")),
+    "03/invariance": Question("03_augmentation_regularizes", "which model keeps its prediction under transforms"),
+    "04/flip": Question("04_tf_techniques", "flips or noise on faces"),
+    "05/cache": Question("05_pipelines", "cache after the random map"),
+    "05/speed": Question("05_pipelines", "per-example map vs. Keras layers after batching"),
+    "06/strength": Question("06_limits_and_pitfalls", "where accuracy peaks along the strength sweep",
+                            myth="always-helps", believes=("the strongest",)),
+    "06/combo": Question("06_limits_and_pitfalls", "augmentation alone or combined with other regularizers",
+                         myth="enough-alone", believes=("augmentation alone",)),
+    "07/timeseries": Question("07_beyond_images", "time-series augmentation on sensor data",
+                              myth="images-only", believes=("change it by less", "lower it")),
+    "08/crop": Question("08_capstone_real_photos", "the fast trainers' crop against no augmentation"),
+}
