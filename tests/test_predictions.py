@@ -8,6 +8,7 @@ import pytest
 import coursekit as ck
 from coursekit.base.verdict import paired
 from coursekit.widgets import record
+from coursekit.widgets.questions import QUESTIONS
 
 OPTIONS = ["augmented", "plain", "no clear difference"]
 OUTCOMES = {"A better": "plain", "B better": "augmented", "no clear difference": "no clear difference"}
@@ -197,9 +198,9 @@ def test_scorecard_from_recorded_predictions(rec):
     assert by_id["06/combo"]["result"] == "match" and not by_id["06/combo"]["believed"]
     assert by_id["01/gap"]["result"] == "not measured yet" and by_id["04/flip"]["result"] == "not predicted"
     text, html = str(card), card._repr_html_()
-    assert "You predicted 3 of 12 questions" in text and "right on 1" in text
+    assert f"You predicted 3 of {len(QUESTIONS)} questions" in text and "right on 1" in text
     assert ck.widgets.MYTHS["like-real-data"] in text and ck.widgets.MYTHS["like-real-data"] in html
-    assert html.count("<tr class=") == 12 and "coursekit-score-mismatch" in html
+    assert html.count("<tr class=") == len(QUESTIONS) and "coursekit-score-mismatch" in html
 
 
 def test_scorecard_with_no_predictions_is_friendly_and_lists_the_questions(rec):

@@ -7,6 +7,7 @@ import pytest
 import coursekit as ck
 from coursekit import course
 from coursekit.widgets import record
+from coursekit.widgets.questions import QUESTIONS
 
 NOTEBOOK = course.NOTEBOOKS / "09_scorecard.ipynb"
 
@@ -41,7 +42,7 @@ def test_scorecard_notebook_renders_recorded_predictions_and_none(tmp_path, monk
     ck.widgets.Prediction("Where is validation accuracy highest?", ["the strongest (strength 1)", "moderate"],
                           id="06/strength").commit("moderate")
     text, html = _run(tmp_path, made)
-    assert "You predicted 2 of 12 questions; 1 of those have been measured, and you were right on 0" in text
+    assert f"You predicted 2 of {len(QUESTIONS)} questions; 1 of those have been measured, and you were right on 0" in text
     assert ck.widgets.MYTHS["enough-alone"] in text and "coursekit-score-mismatch" in html
     assert "augmentation alone" in html and "not measured yet" in html
 

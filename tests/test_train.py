@@ -53,7 +53,7 @@ def test_model_augmentation_static_copies_and_mixup_run(tiny):
     ({"dataset": "mnist"}, ValueError, "Unknown dataset"),
     ({"learnin_rate": 0.1}, ValueError, r"Unknown config setting\(s\) \['learnin_rate'\]"),
     ({"dropout": 1.0}, ValueError, "dropout must be between"),
-    ({"model": "resnet"}, ValueError, "Unknown model"),
+    ({"model": "vgg"}, ValueError, "Unknown model"),
 ])
 def test_bad_configs(settings, err, words):
     with pytest.raises(err, match=words):
