@@ -20,6 +20,8 @@ NOTEBOOKS = ROOT / "notebooks"
 REPO = "augment-course/augment-course"
 BRANCH = "main"
 RECORD_ENV = "COURSEKIT_RECORD"
+# When set, execute() appends one JSON line per notebook execution to this file (the tests count them).
+EXECUTION_LOG_ENV = "COURSEKIT_EXECUTION_LOG"
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
@@ -88,8 +90,21 @@ def notebook_paths(names=None):
     return sorted(p for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("_"))
 
 
+def _log_execution(path, out, params):
+    """Append {notebook, parameters, out, pid} to the file named by COURSEKIT_EXECUTION_LOG, if set."""
+    log = os.environ.get(EXECUTION_LOG_ENV)
+    if log:
+        entry = {"event": "execute", "notebook": Path(path).name, "parameters": params, "out": str(out),
+                 "pid": os.getpid()}
+        with open(log, "a") as f:
+            f.write(json.dumps(entry, sort_keys=True, default=str) + "\n")
+
+
 def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
-    """Execute one notebook with papermill; return (output path, recorded figures, seconds)."""
+    """Execute one notebook with papermill; return (output path, recorded figures, seconds).
+
+    Every call is logged (before it runs, so a failed run counts too) when COURSEKIT_EXECUTION_LOG names a file.
+    """
     import papermill as pm
 
     out_dir = Path(out_dir)
@@ -98,6 +113,7 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
     rec = out_dir / (Path(path).stem + ".figures.json")
     rec.unlink(missing_ok=True)
     params = {"PROFILE": profile, **(parameters or {})}
+    _log_execution(path, out, params)
     env_before = os.environ.get(RECORD_ENV)
     os.environ[RECORD_ENV] = str(rec.resolve())
     start = time.perf_counter()
