@@ -1,13 +1,13 @@
 """Every notebook runs top to bottom with papermill in the quick profile, and records what it measured.
 
+Each notebook is executed once per test session (notebook_runs.py); every test here reads that executed copy.
 (nbval checks the same notebooks' deterministic outputs: `make test` passes --nbval-lax notebooks.)
 """
-import nbformat
 import pytest
 
-from coursekit import course
+import notebook_runs as nr
 
-NOTEBOOKS = course.notebook_paths()
+LESSONS_AND_EXERCISES = nr.runs(nr.NOTEBOOKS)  # the exercise notebooks unfilled, as a learner opens them
 
 # What the course promises its quick profile shows, checked on the figures each notebook recorded.
 PROMISES = {
@@ -24,14 +24,14 @@ PROMISES = {
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_in_quick_profile(path, out_dir):
-    out, figures, seconds = course.execute(path, f"{out_dir}/notebooks", profile="quick")
-    nb = nbformat.read(out, as_version=4)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+@pytest.mark.parametrize("run", LESSONS_AND_EXERCISES, ids=nr.ids(LESSONS_AND_EXERCISES))
+def test_notebook_runs_in_quick_profile(run, executed):
+    ran = executed(run)
+    errors = [o for c in ran.nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
-    print(f"{path.name}: {seconds:.0f} s, figures {figures}")
-    if path.name[:2].isdigit() and path.name[:2] != "00":
-        assert figures, f"{path.name} recorded no headline figures (call coursekit.record)"
-    for promise, holds in PROMISES.get(path.name, []):
-        assert holds(figures), f"{path.name}: expected that {promise}; measured {figures}"
+    print(f"{run}: {ran.seconds:.0f} s, figures {ran.figures}")
+    if run.name[:2].isdigit() and run.name[:2] != "00":
+        assert ran.figures, f"{run.name} recorded no headline figures (call coursekit.record)"
+    for promise, holds in PROMISES.get(run.name, []):
+        assert holds(ran.figures), f"{run.name}: expected that {promise}; measured {ran.figures}"
+
