@@ -154,14 +154,14 @@ def run(names=None, out_dir="outputs/course", profile="auto"):
 
 
 def strip_outputs(nb):
-    """Remove outputs except in cells marked NBVAL_CHECK_OUTPUT (those nbval compares)."""
+    """Remove outputs except in cells marked NBVAL_CHECK_OUTPUT (those the notebook tests compare)."""
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         if CHECK_MARK not in cell.source:
             cell.outputs = []
             cell.execution_count = None
-        # nbval compares a checked cell only if it looks run: it keeps its execution count.
+        # A checked cell keeps its execution count: it shows the cell was refreshed, not left empty.
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
@@ -171,7 +171,7 @@ def strip_outputs(nb):
 
 
 def refresh(paths):
-    """Execute notebooks in the quick profile and store only the checked outputs (for nbval)."""
+    """Execute notebooks in the quick profile and store only the checked outputs (the tests compare them)."""
     import nbformat
 
     for path in paths:

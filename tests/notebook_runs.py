@@ -4,12 +4,14 @@ A :class:`Run` is a notebook and the parameters papermill gives it: each lesson 
 each exercise notebook runs twice, unfilled and with ``SOLUTIONS=True``. The session fixture ``executed``
 (tests/conftest.py) executes a Run the first time a test asks for it, through ``coursekit.course.execute``,
 and hands the same :class:`Executed` copy (the executed notebook and the figures it recorded) to every later
-test: the run-without-errors test, the recorded-figure promises, and the exercise checks. A run that fails is not tried again either: every
+test: the run-without-errors test, the recorded-figure promises, the exercise checks and the comparison of
+``# NBVAL_CHECK_OUTPUT`` cells with their stored outputs. A run that fails is not tried again either: every
 test that needs it fails with the same error.
 
 Tests are parametrized by Run, so ``pytest -k 03_`` executes lesson 3 and nothing else.
 """
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,3 +105,98 @@ class Executions:
 
 class RunFailed(AssertionError):
     """The one execution of a run failed; raised again for each test that reads that run."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stored outputs of '# NBVAL_CHECK_OUTPUT' cells against the executed copy: what nbval --nbval-lax compared,
+# read from the copy instead of executing the notebook again.
+
+# Output fields never compared, as in nbval: metadata, tracebacks, counters, pictures, widget model ids.
+SKIP_COMPARE = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
+                "image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json"}
+# Run-to-run noise that does not change what a cell shows (nbval would need a --nbval-sanitize-with file).
+SANITIZE = [(re.compile(r"\b0x[0-9a-fA-F]{6,16}\b"), "0xADDRESS")]
+_BACKSPACE = re.compile("[^\n]\x08")  # a character, then the backspace that erases it
+_CARRIAGE_RETURN = re.compile(r"^.*\r(?=[^\n])", re.MULTILINE)
+
+
+def checked_cells(nb):
+    """The code cells whose first line is course.CHECK_MARK."""
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(course.CHECK_MARK)]
+
+
+def _sanitize(value):
+    if isinstance(value, list):  # nbformat may keep multi-line strings as lists
+        value = "".join(value)
+    if not isinstance(value, str):
+        return json.dumps(value, sort_keys=True)
+    for pattern, replacement in SANITIZE:
+        value = pattern.sub(replacement, value)
+    return value
+
+
+def _stream_text(text):
+    """A terminal's view of a stream: backspaces and carriage returns applied (progress bars)."""
+    old = None
+    while old != text:
+        old, text = text, _BACKSPACE.sub("", text)
+    return _CARRIAGE_RETURN.sub("", text)
+
+
+def comparable(outputs):
+    """{field: [values]} of a cell's outputs: streams merged per name (stdout, stderr), data flattened by MIME
+    type, fields in SKIP_COMPARE left out, every string sanitized. Like nbval, the order of outputs of
+    different kinds does not matter; the order of those of one kind does."""
+    streams, fields = {}, {}
+    for out in outputs:
+        if out.get("output_type") == "stream":
+            text = out.get("text", "")
+            streams[out.get("name", "stdout")] = streams.get(out.get("name", "stdout"), "") + (
+                "".join(text) if isinstance(text, list) else text)
+            continue
+        for k, v in out.items():
+            if k in SKIP_COMPARE:
+                continue
+            if k == "data":
+                for mime, value in v.items():
+                    if mime not in SKIP_COMPARE:
+                        fields.setdefault(mime, []).append(_sanitize(value))
+            else:
+                fields.setdefault(k, []).append(_sanitize(v))
+    for name, text in streams.items():
+        fields[name] = [_sanitize(_stream_text(text))]
+    return fields
+
+
+def _show(fields):
+    if not fields:
+        return "    (no output)"
+    return "\n".join(f"    [{k}]\n" + "\n".join("      " + line for v in vals for line in str(v).splitlines())
+                     for k, vals in sorted(fields.items()))
+
+
+def compare_checked_outputs(stored_nb, executed_nb, name="notebook"):
+    """One message per checked cell whose stored outputs differ from the executed copy's (empty: all agree).
+
+    Cells are matched by id (papermill keeps ids and inserts its 'injected-parameters' cell), else by source.
+    """
+    by_id = {c.get("id"): c for c in executed_nb.cells if c.cell_type == "code" and c.get("id")}
+    by_source = {c.source: c for c in executed_nb.cells if c.cell_type == "code"}
+    problems = []
+    for i, cell in enumerate(stored_nb.cells):
+        if not (cell.cell_type == "code" and cell.source.startswith(course.CHECK_MARK)):
+            continue
+        where = f"{name}, cell {i} (id {cell.get('id')}): {cell.source.splitlines()[1:2]}"
+        ran = by_id.get(cell.get("id")) if cell.get("id") in by_id else by_source.get(cell.source)
+        if ran is None or ran.source != cell.source:
+            problems.append(f"{where}: no cell with this id and source in the executed copy")
+            continue
+        if cell.execution_count is None and not cell.outputs:
+            problems.append(f"{where}: no stored output to compare with "
+                            f"(run: python -m coursekit.course refresh notebooks/{name})")
+            continue
+        expected, got = comparable(cell.outputs), comparable(ran.outputs)
+        if expected != got:
+            problems.append(f"{where}: outputs differ\n  stored in the notebook:\n{_show(expected)}\n"
+                            f"  executed now:\n{_show(got)}")
+    return problems
