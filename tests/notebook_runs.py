@@ -8,7 +8,8 @@ test: the run-without-errors test, the recorded-figure promises, the exercise ch
 ``# NBVAL_CHECK_OUTPUT`` cells with their stored outputs. A run that fails is not tried again either: every
 test that needs it fails with the same error.
 
-Tests are parametrized by Run, so ``pytest -k 03_`` executes lesson 3 and nothing else.
+Tests are parametrized by Run, so ``pytest -k 03_`` executes lesson 3 and nothing else, and the execution
+count test (test_notebook_executions.py) knows from the selected tests which runs it should find in the log.
 """
 import json
 import re
@@ -200,3 +201,14 @@ def compare_checked_outputs(stored_nb, executed_nb, name="notebook"):
             problems.append(f"{where}: outputs differ\n  stored in the notebook:\n{_show(expected)}\n"
                             f"  executed now:\n{_show(got)}")
     return problems
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The execution log: coursekit.course.execute writes one "execute" line per execution, and every IPython
+# kernel started during the session writes one "kernel" line (tests/kernel_startup.py, via PYTHONSTARTUP).
+
+def read_log(path):
+    path = Path(path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
