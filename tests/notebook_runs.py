@@ -100,7 +100,7 @@ class Executions:
                                            f"{type(e).__name__}: {e}")
         result = self.done[run]
         if isinstance(result, RunFailed):
-            raise result
+            raise RunFailed(str(result))  # a fresh exception: each test gets its own traceback
         return result
 
 

@@ -13,6 +13,7 @@ import types
 from collections import Counter
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import notebook_runs as nr
@@ -50,6 +51,30 @@ def test_execute_logs_each_execution_before_it_runs(tmp_path, monkeypatch):
     monkeypatch.delenv(course.EXECUTION_LOG_ENV)
     course.execute(ROOT / "notebooks" / "00_setup.ipynb", tmp_path / "c", profile="quick")
     assert len(nr.read_log(log)) == 2
+
+
+def test_a_run_executes_once_and_a_failed_run_fails_every_reader_without_running_again(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_execute(path, out_dir, profile, parameters):
+        calls.append((Path(path).name, parameters))
+        if parameters:
+            raise RuntimeError("cell 7 raised")
+        out = Path(out_dir) / Path(path).name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(), out)
+        return out, {"x": 1}, 0.5
+
+    monkeypatch.setattr(course, "execute", fake_execute)
+    executed = nr.Executions(tmp_path)
+    lesson, solved = nr.Run(nr.LESSONS[0]), nr.Run(nr.EXERCISES[0], solutions=True)
+    first = executed(lesson)
+    assert executed(nr.Run(nr.LESSONS[0])) is first and first.figures == {"x": 1}
+    assert first.path == tmp_path / "notebooks" / lesson.name
+    for _ in range(2):
+        with pytest.raises(nr.RunFailed, match="cell 7 raised"):
+            executed(solved)
+    assert calls == [(lesson.name, {}), (solved.name, {"SOLUTIONS": True})]
 
 
 def test_kernel_startup_logs_the_kernel_and_leaves_no_name_behind(tmp_path, monkeypatch):
