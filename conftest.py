@@ -1,11 +1,20 @@
-"""Shared pytest setup: the --out folder, markers, and a quick, headless, reproducible environment."""
+"""Shared pytest setup: the --out folder, markers, and a quick, headless, reproducible environment.
+
+Every notebook execution is logged to <out>/executions.jsonl (one file per test session), so that a test can
+assert that each notebook ran once per parameter set (tests/test_notebook_executions.py): coursekit.course.execute
+writes a line per execution, and every IPython kernel writes a line when it starts (tests/kernel_startup.py).
+"""
 import os
+from pathlib import Path
 
 import pytest
 
-# Every notebook kernel that pytest starts (papermill, nbval) inherits these.
+# Every notebook kernel that pytest starts (papermill, JupyterLab) inherits these.
 os.environ.setdefault("COURSE_PROFILE", "quick")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+EXECUTION_LOG = "executions.jsonl"
+KERNEL_STARTUP = Path(__file__).resolve().parent / "tests" / "kernel_startup.py"
 
 
 def pytest_addoption(parser):
@@ -16,6 +25,17 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "notebook: executes a notebook (slow)")
     config.addinivalue_line("markers", "browser: drives JupyterLab in headless Chromium")
+    config.addinivalue_line("markers", "after_notebooks: runs after every other test (it counts their executions)")
+    # A fresh execution log for this session, named for coursekit.course.execute and for every kernel.
+    out = Path(config.getoption("--out")).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / EXECUTION_LOG
+    log.write_text("")
+    from coursekit import course
+
+    os.environ[course.EXECUTION_LOG_ENV] = str(log)
+    # IPython kernels run PYTHONSTARTUP (plain, non-interactive python ignores it): each kernel logs its start.
+    os.environ["PYTHONSTARTUP"] = str(KERNEL_STARTUP)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,8 @@ NOTEBOOKS = ROOT / "notebooks"
 REPO = "augment-course/augment-course"
 BRANCH = "main"
 RECORD_ENV = "COURSEKIT_RECORD"
+# When set, execute() appends one JSON line per notebook execution to this file (the tests count them).
+EXECUTION_LOG_ENV = "COURSEKIT_EXECUTION_LOG"
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
@@ -90,8 +92,21 @@ def notebook_paths(names=None):
     return sorted(p for p in NOTEBOOKS.glob("*.ipynb") if not p.name.startswith("_"))
 
 
+def _log_execution(path, out, params):
+    """Append {notebook, parameters, out, pid} to the file named by COURSEKIT_EXECUTION_LOG, if set."""
+    log = os.environ.get(EXECUTION_LOG_ENV)
+    if log:
+        entry = {"event": "execute", "notebook": Path(path).name, "parameters": params, "out": str(out),
+                 "pid": os.getpid()}
+        with open(log, "a") as f:
+            f.write(json.dumps(entry, sort_keys=True, default=str) + "\n")
+
+
 def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
-    """Execute one notebook with papermill; return (output path, recorded figures, seconds)."""
+    """Execute one notebook with papermill; return (output path, recorded figures, seconds).
+
+    Every call is logged (before it runs, so a failed run counts too) when COURSEKIT_EXECUTION_LOG names a file.
+    """
     import papermill as pm
 
     out_dir = Path(out_dir)
@@ -100,6 +115,7 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
     rec = out_dir / (Path(path).stem + ".figures.json")
     rec.unlink(missing_ok=True)
     params = {"PROFILE": profile, **(parameters or {})}
+    _log_execution(path, out, params)
     # The run's own prediction record, never the learner's (coursekit.widgets.record).
     predictions = out_dir / (Path(path).stem + ".predictions.json")
     predictions.unlink(missing_ok=True)
@@ -150,14 +166,14 @@ def run(names=None, out_dir="outputs/course", profile="auto"):
 
 
 def strip_outputs(nb):
-    """Remove outputs except in cells marked NBVAL_CHECK_OUTPUT (those nbval compares)."""
+    """Remove outputs except in cells marked NBVAL_CHECK_OUTPUT (those the notebook tests compare)."""
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         if CHECK_MARK not in cell.source:
             cell.outputs = []
             cell.execution_count = None
-        # nbval compares a checked cell only if it looks run: it keeps its execution count.
+        # A checked cell keeps its execution count: it shows the cell was refreshed, not left empty.
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
@@ -167,7 +183,7 @@ def strip_outputs(nb):
 
 
 def refresh(paths):
-    """Execute notebooks in the quick profile and store only the checked outputs (for nbval)."""
+    """Execute notebooks in the quick profile and store only the checked outputs (the tests compare them)."""
     import nbformat
 
     for path in paths:

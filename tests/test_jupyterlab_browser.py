@@ -5,6 +5,10 @@ Starts JupyterLab from the project's environment on 127.0.0.1, opens lesson 2 in
 downloads a browser here), runs the cells up to and including the explorer cell, moves the rotation
 slider, and checks that the displayed image changed. Saves <out>/jupyterlab_explorer.png.
 
+It executes only what it tests: the cells up to the explorer (about half of the lesson; what comes after it
+never runs), in the one kernel JupyterLab starts, which test_notebook_executions.py counts. The lesson's full
+run is the papermill one the notebook tests share.
+
 The lesson is copied to build/browser/ before it is opened, so that JupyterLab's autosave never
 writes outputs into the committed notebook. The whole test is bounded (TIME_LIMIT seconds) and the
 server, with its kernel, is killed at the end whatever happens.

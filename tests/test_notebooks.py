@@ -1,13 +1,14 @@
-"""Every notebook runs top to bottom with papermill in the quick profile, and records what it measured.
+"""Every notebook runs top to bottom with papermill in the quick profile, records what it measured, and shows
+the stored output in each of its `# NBVAL_CHECK_OUTPUT` cells.
 
-(nbval checks the same notebooks' deterministic outputs: `make test` passes --nbval-lax notebooks.)
+Each notebook is executed once per test session (notebook_runs.py); every test here reads that executed copy.
 """
-import nbformat
 import pytest
 
-from coursekit import course
+import notebook_runs as nr
 
-NOTEBOOKS = course.notebook_paths()
+LESSONS_AND_EXERCISES = nr.runs(nr.NOTEBOOKS)  # the exercise notebooks unfilled, as a learner opens them
+WITH_CHECKED_CELLS = [r for r in LESSONS_AND_EXERCISES if nr.checked_cells(nr.nbformat.read(r.path, as_version=4))]
 
 # What the course promises its quick profile shows, checked on the figures each notebook recorded.
 PROMISES = {
@@ -24,14 +25,24 @@ PROMISES = {
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_in_quick_profile(path, out_dir):
-    out, figures, seconds = course.execute(path, f"{out_dir}/notebooks", profile="quick")
-    nb = nbformat.read(out, as_version=4)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+@pytest.mark.parametrize("run", LESSONS_AND_EXERCISES, ids=nr.ids(LESSONS_AND_EXERCISES))
+def test_notebook_runs_in_quick_profile(run, executed):
+    ran = executed(run)
+    errors = [o for c in ran.nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
-    print(f"{path.name}: {seconds:.0f} s, figures {figures}")
-    if path.name[:2].isdigit() and path.name[:2] != "00":
-        assert figures, f"{path.name} recorded no headline figures (call coursekit.record)"
-    for promise, holds in PROMISES.get(path.name, []):
-        assert holds(figures), f"{path.name}: expected that {promise}; measured {figures}"
+    print(f"{run}: {ran.seconds:.0f} s, figures {ran.figures}")
+    if run.name[:2].isdigit() and run.name[:2] != "00":
+        assert ran.figures, f"{run.name} recorded no headline figures (call coursekit.record)"
+    for promise, holds in PROMISES.get(run.name, []):
+        assert holds(ran.figures), f"{run.name}: expected that {promise}; measured {ran.figures}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("run", WITH_CHECKED_CELLS, ids=nr.ids(WITH_CHECKED_CELLS))
+def test_checked_cells_show_their_stored_output(run, executed):
+    """What nbval --nbval-lax compared, read from the executed copy instead of executing the notebook again."""
+    stored = nr.nbformat.read(run.path, as_version=4)
+    problems = nr.compare_checked_outputs(stored, executed(run).nb, run.name)
+    assert not problems, (f"{len(problems)} of {len(nr.checked_cells(stored))} '# NBVAL_CHECK_OUTPUT' cells differ "
+                          f"(if the change is intended: python -m coursekit.course refresh notebooks/{run.name}):\n\n"
+                          + "\n\n".join(problems))
