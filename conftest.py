@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-# Every notebook kernel that pytest starts (papermill, JupyterLab) inherits these.
+# Every notebook kernel that pytest starts (papermill, JupyterLab) inherits these. Their plots use the
+# kernel's own inline backend, as a learner's do, so the executed copies keep their figures (make site).
 os.environ.setdefault("COURSE_PROFILE", "quick")
-os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")  # this pytest process only: plots drawn by unit tests open no window
 
 EXECUTION_LOG = "executions.jsonl"
 KERNEL_STARTUP = Path(__file__).resolve().parent / "tests" / "kernel_startup.py"

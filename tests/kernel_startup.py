@@ -15,7 +15,7 @@ def _coursekit_log_kernel_start():
     if not log:
         return
     entry = {"event": "kernel", "pid": os.getpid(), "parent_pid": os.getppid(),
-             "session": os.environ.get("JPY_SESSION_NAME")}
+             "session": os.environ.get("JPY_SESSION_NAME"), "cwd": os.getcwd()}
     with open(log, "a") as f:
         f.write(json.dumps(entry, sort_keys=True) + "\n")
 

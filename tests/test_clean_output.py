@@ -15,6 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import notebook_runs as nr
+
 ROOT = Path(__file__).resolve().parent.parent
 TF_LOG = re.compile(r"^[IWE]0000 |\bcuInit\b|All log messages before absl::InitializeLog\(\)", re.M)
 
@@ -38,17 +40,12 @@ def tf_log_lines(nb):
 
 
 @pytest.mark.notebook
-def test_executed_notebooks_hold_no_tensorflow_log_lines(out_dir):
-    """Every executed copy the test run left under --out (e.g. notebooks/NAME.ipynb and its subfolders)."""
-    executed = sorted(p for p in Path(out_dir).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    if not executed:
-        pytest.skip(f"no executed notebook under {out_dir}: run the notebook tests first (make test)")
-    found = {}
-    for path in executed:
-        lines = tf_log_lines(nbformat.read(path, as_version=4))
-        if lines:
-            found[str(path.relative_to(out_dir))] = lines[:3]
-    assert not found, f"TensorFlow's C++ log lines in the outputs of {len(found)} notebook(s): {found}"
+@pytest.mark.parametrize("run", nr.ALL_RUNS, ids=str)
+def test_executed_notebooks_hold_no_tensorflow_log_lines(run, executed):
+    """The test session's one execution of each notebook (kernels run with TF_CPP_MIN_LOG_LEVEL unset)."""
+    assert "TF_CPP_MIN_LOG_LEVEL" not in os.environ, "the notebook kernels must run as a learner's kernel does"
+    lines = tf_log_lines(executed(run).nb)
+    assert not lines, f"{run}: TensorFlow's C++ log lines in its outputs: {lines[:3]}"
 
 
 def test_the_log_line_check_catches_them():
