@@ -26,4 +26,4 @@ from . import device, data, augment, pipeline, train, plots, widgets, course  # 
 from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
 from .course import record  # noqa: E402,F401
 
-__version__ = "0.1.0"
+__version__ = course.RELEASE  # set once, in coursekit/course.py
