@@ -1,6 +1,7 @@
 # augment-course: two commands do everything.
 #   make course   set up .venv if missing, then run every notebook headlessly and print what each measured
 #   make test     set up .venv if missing, then run every test (unit, notebooks with papermill and nbval, browser)
+#   make site     build the course website (build/site/) from the executed notebooks of the last test or course run
 # Other targets: make lab (JupyterLab), make bench (pipeline benchmark), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,7 +12,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= outputs
 NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 notebooks
 
-.PHONY: venv course lab test test-unit test-notebooks test-browser bench browser clean
+.PHONY: venv course lab test test-unit test-notebooks test-browser bench browser clean site site-venv npm
 
 venv: $(STAMP)
 
@@ -45,6 +46,27 @@ test-notebooks: venv
 
 test-browser: venv browser
 	$(BIN)/python -m pytest tests -m browser --out $(OUT)/test
+
+# The course website: Sphinx + MyST-NB + sphinx-book-theme (requirements-site.txt) in .venv-site; it executes
+# nothing. site/build.py picks the newest complete set of executed notebooks under $(OUT) and vendors the widget
+# manager from npm; then the browser test opens every page offline.
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+
+site-venv: $(SITE_STAMP)
+
+$(SITE_STAMP): requirements-site.txt
+	@test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install -q --upgrade pip
+	$(SITE_VENV)/bin/python -m pip install -q -r requirements-site.txt
+	@touch $(SITE_STAMP)
+
+npm:
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+
+site: site-venv venv browser npm
+	$(SITE_VENV)/bin/python site/build.py --outputs $(OUT)
+	COURSEKIT_SITE=build/site $(BIN)/python -m pytest tests/test_site_browser.py --out $(OUT)/site -p no:cacheprovider
 
 bench: venv
 	$(BIN)/python benchmarks/pipeline.py
