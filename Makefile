@@ -2,6 +2,7 @@
 #   make course   set up .venv if missing, then run every notebook headlessly and print what each measured
 #   make test     set up .venv if missing, then run every test (unit, notebooks with papermill and nbval, browser)
 #   make site     build the course website (build/site/) from the executed notebooks of the last test or course run
+#   make test-colab  the unit tests and every notebook on Google Colab's stack (Python 3.13, TF 2.20, Keras 3.13)
 # Other targets: make lab (JupyterLab), make bench (pipeline benchmark), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -12,7 +13,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= outputs
 NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 notebooks
 
-.PHONY: venv course lab test test-unit test-notebooks test-browser bench browser clean site site-venv npm
+.PHONY: venv course lab test test-unit test-notebooks test-browser bench browser clean site site-venv npm test-colab colab-venv
 
 venv: $(STAMP)
 
@@ -67,6 +68,33 @@ npm:
 site: site-venv venv browser npm
 	$(SITE_VENV)/bin/python site/build.py --outputs $(OUT)
 	COURSEKIT_SITE=build/site $(BIN)/python -m pytest tests/test_site_browser.py --out $(OUT)/site -p no:cacheprovider
+
+# Google Colab's stack (requirements-colab.txt, pinned further by constraints-colab.txt) in .venv-colab, on
+# Python 3.13 (pyenv's, or any python3.13). Then coursekit is installed from this checkout as Colab's first
+# cell installs it from GitHub: with pip, not editable, resolving only its loose dependencies.
+COLAB_PYTHON ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
+COLAB_VENV   := .venv-colab
+COLAB_BIN    := $(COLAB_VENV)/bin
+COLAB_STAMP  := $(COLAB_VENV)/.installed
+# Kernels and tests on the Colab stack: the venv's own kernelspec, no checkout on the path for the kernels.
+COLAB_ENV    := env -u PYTHONPATH -u MPLBACKEND COURSEKIT_STACK=colab JUPYTER_PATH=$(CURDIR)/$(COLAB_VENV)/share/jupyter TF_CPP_MIN_LOG_LEVEL=2
+
+colab-venv: $(COLAB_STAMP)
+
+$(COLAB_STAMP): requirements-colab.txt constraints-colab.txt
+	@test -n "$(COLAB_PYTHON)" || (echo "make test-colab needs Python 3.13 (pyenv install 3.13)"; exit 1)
+	@test -x $(COLAB_BIN)/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_BIN)/python -m pip install -q -c constraints-colab.txt pip
+	$(COLAB_BIN)/python -m pip install -q -r requirements-colab.txt -c constraints-colab.txt
+	$(COLAB_BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Colab stack)" >/dev/null
+	@touch $(COLAB_STAMP)
+
+test-colab: colab-venv
+	$(COLAB_BIN)/python -m pip install -q .
+	@cd notebooks && $(COLAB_ENV) ../$(COLAB_BIN)/python -c "import importlib.util as u, sys; f = u.find_spec('coursekit').origin; \
+	  print('test-colab: notebooks import', f); sys.exit('site-packages' not in f)"
+	$(COLAB_ENV) $(COLAB_BIN)/python -m pytest tests -m "not notebook and not browser and not pinned_env" -p no:cacheprovider --out $(OUT)/colab
+	$(COLAB_ENV) $(COLAB_BIN)/python -m coursekit run --profile quick --out $(OUT)/colab/notebooks
 
 bench: venv
 	$(BIN)/python benchmarks/pipeline.py

@@ -88,3 +88,41 @@ def test_readme_states_binders_real_limits():
     assert re.search(r"10 minutes", text) and re.search(r"idle|inactiv", text, re.I), (
         "README must state that Binder shuts down after 10 minutes idle")
     assert "quick" in text, "README should tell Binder users to keep PROFILE='quick'"
+
+
+def _pins(path):
+    pins = {}
+    for line in path.read_text().splitlines():
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line.strip())
+        if m:
+            pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def test_lower_bounds_are_the_versions_tested():
+    """Each dependency's lower bound is the oldest version tested (Colab's), and the pins are above it."""
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    colab, pinned = _pins(ROOT / "requirements-colab.txt"), _pins(ROOT / "requirements.txt")
+    for dep in map(Requirement, deps):
+        name = dep.name.lower()
+        lows = [Version(s.version) for s in dep.specifier if s.operator == ">="]
+        assert len(lows) == 1 and len(dep.specifier) == 1, f"{dep}: give exactly one lower bound, no pin"
+        assert name in colab, f"{name} is not pinned in requirements-colab.txt: its lower bound is untested"
+        assert lows[0] == Version(colab[name]), (
+            f"{dep}: the lower bound should be the version tested on the Colab stack, {colab[name]}")
+        assert Version(pinned[name]) >= lows[0], f"requirements.txt pins {name} below its lower bound"
+
+
+def test_ci_runs_the_readmes_test_commands_in_order():
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"^step \d+ (make [\w-]+)", ci, re.M)
+    assert commands == ["make test", "make test-colab", "make site"], commands
+    readme = _section("For developers")
+    assert [c for c in re.findall(r"^(make [\w-]+)", readme, re.M)] == commands, (
+        "the README's test commands and .ci/run disagree")
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("test", "test-colab", "site"):
+        assert re.search(rf"^{target}:", makefile, re.M), f"the Makefile has no target {target}"
