@@ -163,6 +163,9 @@ def stage_notebook(nb, name, prov):
               f"**The outputs on this page** come from one run in the **{prov['profile']}** profile, "
               f"finished {prov['executed']} UTC, on: `{prov['machine']}`. Your own run will differ a little.")
     nb["cells"].insert(1, _md_cell(launch, "site-launch"))
+    for i, cell in enumerate(nb["cells"]):  # nbformat 4.5 wants an id on every cell
+        cell.setdefault("id", f"cell-{i}")
+    nb["nbformat_minor"] = max(nb.get("nbformat_minor", 5), 5)
     return nb
 
 

@@ -24,6 +24,7 @@ def _load(path, name):
 
 build = _load(ROOT / "site" / "build.py", "site_build")
 conf = _load(ROOT / "site" / "conf.py", "site_conf")
+browser_test = _load(ROOT / "tests" / "test_site_browser.py", "site_browser_test")
 
 
 def _executed(name, profile="quick", solutions=False, finished=True, error=False):
@@ -147,3 +148,14 @@ def test_site_requirements_are_pinned():
     names = {ln.split("==")[0].lower() for ln in lines}
     assert {"sphinx", "myst-nb", "sphinx-book-theme"} <= names
     assert "tensorflow" not in names, "the site executes nothing: it needs no TensorFlow"
+
+
+@pytest.mark.parametrize("scale, unit", [(1.0, ""), (100, " points")])
+def test_browser_test_recognises_the_verdict_sentence(scale, unit):
+    from coursekit.base import verdict
+
+    for a, b in [([0.90, 0.91, 0.92], [0.93, 0.95, 0.94]), ([0.90, 0.95, 0.92], [0.93, 0.91, 0.92])]:
+        line = verdict.paired(a, b, a="none", b="standard").sentence(scale=scale, unit=unit)
+        assert re.search(browser_test.VERDICTS[0], line), line
+    assert re.search(browser_test.VERDICTS[1], "standard minus none: +0.012 (largest sd 0.010)")
+    assert not any(re.search(p, "Recorded: val_acc = 0.95") for p in browser_test.VERDICTS)
