@@ -236,8 +236,8 @@ def _npm_tarball(package, version, integrity):
 
 
 def vendor(static):
-    """Copy require.js and the html-manager's embed-amd.js (with its fonts) into static/vendor."""
-    dest = static / "vendor"
+    """Copy require.js and the html-manager's embed-amd.js (with its fonts) into static/widgets."""
+    dest = static / "widgets"  # not _static/vendor: the theme keeps its own files there
     dest.mkdir(parents=True, exist_ok=True)
     for package, version, integrity in VENDOR:
         with tarfile.open(_npm_tarball(package, version, integrity)) as tar:

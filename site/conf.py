@@ -2,7 +2,7 @@
 
 MyST-NB renders the executed notebooks as they are (execution off); sphinx-book-theme lays them out.
 Everything a page loads is in the site itself: the theme's own files, and the widget manager that renders
-saved widget state, vendored by site/build.py into _static/vendor (no CDN).
+saved widget state, vendored by site/build.py into _static/widgets (no CDN).
 """
 project = "augment-course"
 author = "augment-course contributors"
@@ -20,8 +20,8 @@ nb_output_stderr = "remove"
 nb_merge_streams = True
 # Saved widget state is rendered by the vendored html-manager (ipywidgets 8) with require.js: local files.
 nb_ipywidgets_js = {
-    "vendor/require.js": {},
-    "vendor/embed-amd.js": {},
+    "widgets/require.js": {},
+    "widgets/embed-amd.js": {},
 }
 nb_render_markdown_format = "myst"
 suppress_warnings = ["mystnb.unknown_mime_type", "myst.header", "misc.highlighting_failure"]
