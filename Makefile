@@ -2,6 +2,8 @@
 #   make course   set up .venv if missing, then run every notebook headlessly and print what each measured
 #   make test     set up .venv if missing, then run every test (unit, notebooks, browser); each notebook
 #                 executes once per parameter set, and every notebook check reads that executed copy
+#   make site     build the course website (build/site/) from the executed notebooks of the last test or course run
+#   make test-colab  the unit tests and every notebook on Google Colab's stack (Python 3.13, TF 2.20, Keras 3.13)
 # Other targets: make lab (JupyterLab), make bench (pipeline benchmark), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,7 +13,7 @@ STAMP  := $(VENV)/.installed
 # Where a test or course run writes executed notebooks, screenshots and reports.
 OUT    ?= outputs
 
-.PHONY: venv course lab test test-unit test-notebooks test-browser bench browser clean
+.PHONY: venv course lab test test-unit test-notebooks test-browser bench browser clean site site-venv npm test-colab colab-venv
 
 venv: $(STAMP)
 
@@ -44,6 +46,54 @@ test-notebooks: venv
 
 test-browser: venv browser
 	$(BIN)/python -m pytest tests -m browser --out $(OUT)/test
+
+# The course website: Sphinx + MyST-NB + sphinx-book-theme (requirements-site.txt) in .venv-site; it executes
+# nothing. site/build.py picks the newest complete set of executed notebooks under $(OUT) and vendors the widget
+# manager from npm; then the browser test opens every page offline.
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+
+site-venv: $(SITE_STAMP)
+
+$(SITE_STAMP): requirements-site.txt
+	@test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install -q --upgrade pip
+	$(SITE_VENV)/bin/python -m pip install -q -r requirements-site.txt
+	@touch $(SITE_STAMP)
+
+npm:
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+
+site: site-venv venv browser npm
+	$(SITE_VENV)/bin/python site/build.py --outputs $(OUT)
+	COURSEKIT_SITE=build/site $(BIN)/python -m pytest tests/test_site_browser.py --out $(OUT)/site -p no:cacheprovider
+
+# Google Colab's stack (requirements-colab.txt, pinned further by constraints-colab.txt) in .venv-colab, on
+# Python 3.13 (pyenv's, or any python3.13). Then coursekit is installed from this checkout as Colab's first
+# cell installs it from GitHub: with pip, not editable, resolving only its loose dependencies.
+COLAB_PYTHON ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
+COLAB_VENV   := .venv-colab
+COLAB_BIN    := $(COLAB_VENV)/bin
+COLAB_STAMP  := $(COLAB_VENV)/.installed
+# Kernels and tests on the Colab stack: the venv's own kernelspec, no checkout on the path for the kernels.
+COLAB_ENV    := env -u PYTHONPATH -u MPLBACKEND COURSEKIT_STACK=colab JUPYTER_PATH=$(CURDIR)/$(COLAB_VENV)/share/jupyter TF_CPP_MIN_LOG_LEVEL=2
+
+colab-venv: $(COLAB_STAMP)
+
+$(COLAB_STAMP): requirements-colab.txt constraints-colab.txt
+	@test -n "$(COLAB_PYTHON)" || (echo "make test-colab needs Python 3.13 (pyenv install 3.13)"; exit 1)
+	@test -x $(COLAB_BIN)/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_BIN)/python -m pip install -q -c constraints-colab.txt pip
+	$(COLAB_BIN)/python -m pip install -q -r requirements-colab.txt -c constraints-colab.txt
+	$(COLAB_BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Colab stack)" >/dev/null
+	@touch $(COLAB_STAMP)
+
+test-colab: colab-venv
+	$(COLAB_BIN)/python -m pip install -q .
+	@cd notebooks && $(COLAB_ENV) ../$(COLAB_BIN)/python -c "import importlib.util as u, sys; f = u.find_spec('coursekit').origin; \
+	  print('test-colab: notebooks import', f); sys.exit('site-packages' not in f)"
+	$(COLAB_ENV) $(COLAB_BIN)/python -m pytest tests -m "not notebook and not browser and not pinned_env" -p no:cacheprovider --out $(OUT)/colab
+	$(COLAB_ENV) $(COLAB_BIN)/python -m coursekit run --profile quick --no-timings --out $(OUT)/colab/notebooks
 
 bench: venv
 	$(BIN)/python benchmarks/pipeline.py

@@ -33,4 +33,4 @@ with device.native_logs_filtered():
     from . import models, pretrained  # noqa: E402,F401
     from .course import record  # noqa: E402,F401
 
-__version__ = "0.1.0"
+__version__ = course.RELEASE  # set once, in coursekit/course.py

@@ -18,9 +18,14 @@ from . import timings
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-# The repository learners open on Colab and Binder: set here, and only here.
+# The repository learners open on Colab and Binder, and the release they get: set here, and only here.
+# A release is a git tag of REPO: the badges open the notebooks of that tag and the first cell installs
+# coursekit from that same tag, so a learner never gets notebooks and toolkit from two different commits.
+# pyproject.toml reads its version from RELEASE. To cut a release: change RELEASE, run
+# `python -m coursekit sync`, commit, then tag that commit TAG and push the tag.
 REPO = "augment-course/augment-course"
-BRANCH = "main"
+RELEASE = "0.2.0"
+TAG = f"v{RELEASE}"
 RECORD_ENV = "COURSEKIT_RECORD"
 # When set, execute() appends one JSON line per notebook execution to this file (the tests count them).
 EXECUTION_LOG_ENV = "COURSEKIT_EXECUTION_LOG"
@@ -28,7 +33,7 @@ CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 
 
 def colab_url(relpath):
-    return f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/{relpath}"
+    return f"https://colab.research.google.com/github/{REPO}/blob/{TAG}/{relpath}"
 
 
 def colab_badge(relpath):
@@ -38,18 +43,26 @@ def colab_badge(relpath):
 
 
 def binder_url(relpath="notebooks/00_setup.ipynb"):
-    return f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/{relpath}"
+    return f"https://mybinder.org/v2/gh/{REPO}/{TAG}?urlpath=lab/tree/{relpath}"
+
+
+def install_spec():
+    """What the first cell asks pip for: coursekit at the release tag (never a moving branch)."""
+    return f"coursekit @ git+https://github.com/{REPO}@{TAG}"
 
 
 def first_cell_source():
-    """The first code cell of every notebook: on Colab, install coursekit; elsewhere, do nothing."""
+    """The first code cell of every notebook: on Colab, install coursekit's release; elsewhere, do nothing.
+
+    Only coursekit and its loose dependencies: Colab keeps its own TensorFlow, Keras and IPython.
+    """
     return (
-        "# Colab only: install coursekit (and the few packages Colab lacks). Binder and a laptop skip this.\n"
+        f"# Colab only: install coursekit {TAG} next to Colab's own TensorFlow. Binder and a laptop skip this.\n"
         "import sys\n"
         "if \"google.colab\" in sys.modules:\n"
         "    import subprocess\n"
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"-q\",\n"
-        f"                    \"coursekit @ git+https://github.com/{REPO}@{BRANCH}\"], check=True)"
+        f"                    \"{install_spec()}\"], check=True)"
     )
 
 
@@ -137,8 +150,12 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
     return out, figures, seconds
 
 
-def run(names=None, out_dir="outputs/course", profile="auto"):
-    """Execute every notebook and print what each measured. Returns 0 if all ran, else 1."""
+def run(names=None, out_dir="outputs/course", profile="auto", record_times=True):
+    """Execute every notebook and print what each measured. Returns 0 if all ran, else 1.
+
+    record_times: store each notebook's time in notebooks/timings.json and rewrite the headers' Time lines
+    (what ``make course`` does; test runs on other stacks pass False).
+    """
     from . import device
 
     failures = 0
@@ -154,11 +171,13 @@ def run(names=None, out_dir="outputs/course", profile="auto"):
             summary.append((path.name, "FAILED", {}))
             continue
         print(f"ran in {seconds:.0f} s -> {out}")
-        timings.record(path.name, resolved, seconds)
+        if record_times:
+            timings.record(path.name, resolved, seconds)
         for k, v in figures.items():
             print(f"  {k:<40} {v}")
         summary.append((path.name, f"{seconds:.0f} s", figures))
-    timings.sync_headers(notebook_paths(names))
+    if record_times:
+        timings.sync_headers(notebook_paths(names))
     print("\n=== Course summary")
     for name, status, figures in summary:
         print(f"{name:<40} {status:>8}  {len(figures)} figures recorded")
@@ -195,7 +214,7 @@ def refresh(paths):
 
 
 def sync():
-    """Rewrite every notebook's first code cell and Colab badge from REPO, BRANCH and first_cell_source()."""
+    """Rewrite every notebook's first code cell and Colab badge, and the README's badges, from REPO and TAG."""
     import re
 
     import nbformat
@@ -211,6 +230,14 @@ def sync():
                 c.source = re.sub(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)", colab_badge(rel), c.source)
         nbformat.write(nb, path)
         print(f"synced {rel}")
+    readme = ROOT / "README.md"
+    if readme.exists():  # its two badges (Binder and Colab, at the first lesson) and the install line
+        text = re.sub(r"\(https://mybinder\.org/v2/[^)\s]+\)", f"({binder_url()})", readme.read_text())
+        text = re.sub(r"\(https://colab\.research\.google\.com/github/[^)\s]+\)",
+                      f"({colab_url('notebooks/00_setup.ipynb')})", text)
+        text = re.sub(r"coursekit @ git\+https://github\.com/[^\s\"`]+", install_spec(), text)
+        readme.write_text(text)
+        print("synced README.md")
 
 
 def main(argv=None):
@@ -221,12 +248,14 @@ def main(argv=None):
     p_run.add_argument("notebooks", nargs="*")
     p_run.add_argument("--out", default="outputs/course")
     p_run.add_argument("--profile", default="auto", choices=["auto", "quick", "full"])
+    p_run.add_argument("--no-timings", action="store_true",
+                       help="do not record the times in notebooks/timings.json (nor rewrite the headers)")
     p_ref = sub.add_parser("refresh", help="execute (quick) and keep only NBVAL_CHECK_OUTPUT outputs")
     p_ref.add_argument("notebooks", nargs="+")
-    sub.add_parser("sync", help="rewrite every notebook's Colab badge and first cell")
+    sub.add_parser("sync", help="rewrite every notebook's Colab badge and first cell from the release tag")
     args = parser.parse_args(argv)
     if args.cmd == "run":
-        return run(args.notebooks, args.out, args.profile)
+        return run(args.notebooks, args.out, args.profile, record_times=not args.no_timings)
     if args.cmd == "refresh":
         refresh(notebook_paths(args.notebooks))
         return 0

@@ -10,6 +10,10 @@ import pytest
 
 from coursekit.layers import LAYERS, layer_of
 
+# The source's shape does not depend on the stack, and pylint (the duplicate-code check) is a test tool of
+# the pinned environment only: `make test` checks this, `make test-colab` deselects it.
+pytestmark = pytest.mark.pinned_env
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "coursekit"
 MAX_LINES = 400

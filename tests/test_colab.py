@@ -52,7 +52,8 @@ def test_first_cell_installs_coursekit_once_on_colab(colab):
     (args,), kwargs = colab.calls[0]
     assert args[:4] == [sys.executable, "-m", "pip", "install"]
     packages = [a for a in args[4:] if not a.startswith("-")]
-    assert packages == [f"coursekit @ git+https://github.com/{course.REPO}@{course.BRANCH}"]
+    assert packages == [f"coursekit @ git+https://github.com/{course.REPO}@{course.TAG}"]
+    assert course.TAG == f"v{course.RELEASE}", "Colab installs the release tag, never a branch"
     assert kwargs.get("check") is True, "a failed install must stop the notebook, not go on silently"
 
 
