@@ -1,20 +1,21 @@
-"""Exercise notebook 2, choosing augmentations: its reference answers, checkers, texts and hints.
+"""Exercise notebook 2, choosing augmentations: reference answers, contracts (properties), texts and hints.
 
 q1 a half-turn that keeps labels true; q2 a strength that keeps digits realistic; q3 a custom layer that
 respects `training`; q4 augmentations that suit the data.
 """
-from functools import lru_cache
-
 import keras
 import numpy as np
 import tensorflow as tf
 
 from .. import augment as augment_lib
-from .. import pipeline
-from .core import Exercise, _Outcome, _call, _fail, _need_callable, _not_attempted, _short, is_blank
-from .measure import _digit, _digits, check_images
+from . import stats
+from . import ex2_layer_and_choices as L
+from .core import Exercise, Property, describe_error, fail, message, need_callable, not_attempted
+from .judge import COPIES, MIN_CHANGE, MIN_RECOGNISED, P_REFERENCE, realism
+from .measure import digit
 
 # ------------------------------------------------------------------ reference answers
+
 
 def augment_digit(image, label):
     # After a half-turn: 0, 1, 8 stay themselves, 6 <-> 9; -1 means "never turn this digit".
@@ -42,259 +43,240 @@ class RandomNoise(keras.layers.Layer):
         return keras.ops.clip(x + noise, 0.0, 1.0)
 
 
-def _choices():
-    # Digits: geometry only. A mirrored or upside-down digit is no longer that digit.
-    digits = augment_lib.custom(kind="digits", rotation=0.03, zoom=0.1, translation=0.08, fill_mode="constant")
-    # Faces: a mirrored face is still a face; an upside-down face is not what the camera sees.
-    faces = augment_lib.custom(kind="faces", flip="horizontal", rotation=0.03, zoom=0.1, brightness=0.1)
-    return digits, faces
+# Digits: geometry only. A mirrored or upside-down digit is no longer that digit.
+digits_augment = augment_lib.custom(kind="digits", rotation=0.03, zoom=0.1, translation=0.08, fill_mode="constant")
+# Faces: a mirrored face is still a face; an upside-down face is not what the camera sees.
+faces_augment = augment_lib.custom(kind="faces", flip="horizontal", rotation=0.03, zoom=0.1, brightness=0.1)
+
+# ------------------------------------------------------------------ q1: a half-turn that keeps labels true
+
+TWINS = {0: 0, 1: 1, 6: 9, 8: 8, 9: 6}   # what each digit shows after a half-turn
+OTHERS = (2, 3, 4, 5, 7)
+M1, K1 = 60, 20                          # copies of each twin digit, of each other digit
+N1 = M1 * len(TWINS)                     # 300 draws of the coin
+RATE1 = stats.count_interval(N1, 0.5)    # turns out of 300 for a coin of 1/2
 
 
-digits_augment, faces_augment = _choices()
+def again_limit(k):
+    """Of k digits turned in epoch 1, the most a fresh coin turns again in epoch 2 (one-sided, exact)."""
+    return int(stats.binom_isf(k))
 
 
-# ------------------------------------------------------------------ ex2 checkers
+def _inputs1():
+    """Copies of one image of each digit; copy j carries a faint tag (j / 1000 in its first pixel) so that
+    copies are distinct images, as in a real dataset."""
+    xs, ys = [], []
+    for d in list(TWINS) + list(OTHERS):
+        m = M1 if d in TWINS else K1
+        x = np.repeat(digit(d)[None], m, axis=0)
+        x[:, 0, 0, 0] = np.arange(m) / 1000
+        xs.append(x)
+        ys.append(np.full(m, d, "int64"))
+    return np.concatenate(xs), np.concatenate(ys)
 
-def _turn_outcomes(augment_digit, digit, tries=40):
-    """Feed one known digit through augment_digit `tries` times (inside tf.data); classify each output."""
-    image = _digit(digit)
-    ds = tf.data.Dataset.from_tensors((image, np.int64(digit))).repeat(tries)
-    try:
-        ds = ds.map(augment_digit)
-        outs = [(np.asarray(a, dtype="float32"), np.asarray(b)) for a, b in ds]
+
+def _run_augment_digit(fn, seed=0):
+    need_callable(fn, "augment_digit", "a function (image, label) -> (image, label)")
+    x, y = _inputs1()
+    out = dict(x=x, y=y, error=None)
+    try:  # shuffled, then mapped, as in a training pipeline; each example carries its index alongside
+        ds = tf.data.Dataset.from_tensor_slices((x, y, np.arange(len(x)))).shuffle(len(x))
+        ds = ds.map(lambda image, label, i: (fn(image, label), i)).batch(len(x))
+        out["epochs"] = []
+        for (image, label), index in (next(iter(ds)) for _ in range(2)):
+            order = np.argsort(np.asarray(index))
+            out["epochs"].append((np.asarray(image)[order], np.asarray(label)[order]))
     except NotImplementedError:
-        _not_attempted("augment_digit")
-    except _Outcome:
-        raise
-    except Exception as e:
-        _fail(f"mapping augment_digit over a dataset of (image, label) pairs raised {_short(e)}")
-    kinds = {"same": np.asarray(image), "half-turn": np.rot90(image, 2),
-             "mirror": image[:, ::-1], "upside-down mirror": image[::-1]}
-    result = []
-    for img, label in outs:
-        if img.shape != image.shape:
-            _fail(f"augment_digit turned an image of shape {image.shape} into {img.shape}: keep the shape.")
-        if label.shape != ():
-            _fail(f"augment_digit should return one label per image (a scalar); got shape {label.shape}.")
-        kind = next((k for k, ref in kinds.items() if np.abs(img - ref).max() < 1e-5), "other")
-        result.append((kind, int(label)))
-    return result
-
-
-def _check_augment_digit(augment_digit):
-    what = "augment_digit"
-    _need_callable(augment_digit, what, "a function (image, label) -> (image, label)")
-    tf.random.set_seed(0)
-    twin = {6: 9, 9: 6, 8: 8}
-    turned = 0
-    for digit in (6, 9, 8, 7):
-        for kind, label in _turn_outcomes(augment_digit, digit):
-            if kind in ("mirror", "upside-down mirror"):
-                _fail(f"augment_digit gave a {kind} image of a {digit}: mirrored digits are no digits at all. "
-                      "Turn by 180 degrees instead: tf.image.rot90(image, 2).")
-            if kind == "other":
-                _fail(f"augment_digit changed a {digit} into something that is neither the digit nor its half-turn: "
-                      "this exercise asks only for the half-turn, tf.image.rot90(image, 2).")
-            if digit == 7 and kind == "half-turn":
-                _fail("augment_digit turned a 7 upside down: an upside-down 7 is no digit. Turn only 0, 1, 6, 8 "
-                      "and 9, and leave every other digit alone.")
-            if kind == "same" and label != digit:
-                _fail(f"augment_digit changed the label of an unturned {digit} to {label}: change the label only "
-                      "when you turn the image.")
-            if kind == "half-turn":
-                turned += 1
-                if label == digit and digit in (6, 9):
-                    _fail(f"augment_digit turned a {digit} upside down but kept the label {digit}: it now shows a "
-                          f"{twin[digit]}. Change the label too: 6 <-> 9.")
-                if label != twin[digit]:
-                    _fail(f"augment_digit turned a {digit} upside down and labelled it {label}; it shows a "
-                          f"{twin[digit]}.")
-    if turned == 0:
-        _fail("augment_digit never turned a 6, a 9 or an 8 in 120 tries: turn them at random (say half the time).")
-    return (f"a turned 6 becomes a 9 and a turned 9 a 6, an 8 stays an 8 and a 7 is never turned "
-            f"({turned} of 120 tries were turned).")
-
-
-@lru_cache(maxsize=1)
-def _judge():
-    """A 3-nearest-neighbour classifier that knows only CLEAN digits: a proxy for 'still recognisable'."""
-    from sklearn.neighbors import KNeighborsClassifier
-
-    d = _digits()
-    return KNeighborsClassifier(3).fit(d.x_train.reshape(len(d.x_train), -1), d.y_train)
-
-
-MIN_RECOGNISED = 0.75
-MIN_CHANGE = 0.02
-
-
-def realism(augment, n=200, seed=1):
-    """How recognisable digits stay under an augmentation: (fraction recognised, mean pixel change).
-
-    A nearest-neighbour judge that has seen only clean digits labels n augmented validation digits.
-    """
-    d = _digits()
-    x, y = d.x_val[:n], d.y_val[:n]
-    xa = pipeline.augment_once(x, augment, seed=seed, kind="digits")
-    recognised = float((_judge().predict(xa.reshape(len(xa), -1)) == y).mean())
-    return recognised, float(np.abs(xa - x).mean())
-
-
-def _check_strength(strength):
-    if isinstance(strength, bool) or not isinstance(strength, (int, float, np.floating, np.integer, str,
-                                                               augment_lib.ImageAugment)):
-        _fail(f"STRENGTH should be a number between 0 and 1 (or a preset name); got {type(strength).__name__}.")
-    if isinstance(strength, (np.floating, np.integer)):
-        strength = float(strength)
-    try:
-        aug = augment_lib.resolve(strength, kind="digits")
-    except (TypeError, ValueError) as e:
-        _fail(str(e))
-    if aug is None:
-        _fail("A strength of 0 means no augmentation at all, so nothing regularizes the model: pick a value above 0.")
-    if isinstance(aug, augment_lib.ImageAugment) and aug.flip:
-        _fail(f"Your augmentation flips digits ({aug.describe()}): a mirrored digit is not that digit. Use flip=None.")
-    recognised, change = realism(aug)
-    if recognised < MIN_RECOGNISED:
-        _fail(f"Too strong: only {recognised:.0%} of the augmented digits are still recognised by a judge that "
-              f"knows clean digits (it needs {MIN_RECOGNISED:.0%}). Unrealistic images teach the model wrong "
-              "patterns: lower the strength.")
-    if change < MIN_CHANGE:
-        _fail(f"So gentle it barely changes the images (mean pixel change {change:.3f}, below {MIN_CHANGE}): "
-              "the model would see almost the same images every epoch. Raise the strength a little.")
-    return (f"the digits change visibly (mean pixel change {change:.3f}) yet {recognised:.0%} stay recognisable. "
-            "Confirm it on accuracy in lesson experiments: a realistic strength is the one that helps.")
-
-
-def _as_layer_instance(value, what):
-    if isinstance(value, type):
-        if not issubclass(value, keras.layers.Layer):
-            _fail(f"{what} should be a keras.layers.Layer subclass; got the class {value.__name__}.")
-        return _call(value, what=f"creating {what}()")
-    if not isinstance(value, keras.layers.Layer):
-        _fail(f"{what} should be a Keras layer (a subclass of keras.layers.Layer); got {type(value).__name__}.")
-    return value
-
-
-def _run_layer(layer, x, what, **kwargs):
-    out = _call(layer, x, what=what, **kwargs)
-    try:
-        out = np.asarray(out, dtype="float32")
-    except Exception as e:
-        _fail(f"{what} should return images; got {type(out).__name__} ({_short(e)}).")
-    if out.shape != x.shape:
-        _fail(f"{what} turned images of shape {x.shape} into shape {out.shape}: keep the shape.")
+        not_attempted("augment_digit")
+    except Exception as e:  # reported by the first property
+        out["error"] = describe_error(e)
     return out
 
 
-def _check_training_flag(RandomNoise):
-    what = "RandomNoise"
-    if is_blank(RandomNoise):
-        _not_attempted(what)
-    layer = _as_layer_instance(RandomNoise, what)
-    x, _ = check_images(4)
-    tf.random.set_seed(0)
-    trained = _run_layer(layer, x, "RandomNoise(...)(x, training=True)", training=True)
-    if np.abs(trained - x).max() < 1e-6:
-        _fail("With training=True the layer returns the images unchanged: it should add random noise while training.")
-    again = _run_layer(layer, x, "RandomNoise(...)(x, training=True)", training=True)
-    if np.abs(again - trained).max() < 1e-6:
-        _fail("The layer adds the SAME noise on every call: draw new random numbers each call "
-              "(keras.random.normal with a keras.random.SeedGenerator, not a fixed seed).")
-    inference = _run_layer(layer, x, "RandomNoise(...)(x, training=False)", training=False)
-    if np.abs(inference - x).max() > 1e-6:
-        _fail("With training=False the layer still changes the images: it ignores `training`, so it would "
-              "augment at inference (evaluate, predict). Return x unchanged when not training.")
-    default = _run_layer(layer, x, "RandomNoise(...)(x)")
-    if np.abs(default - x).max() > 1e-6:
-        _fail("Called without a training argument (as model(x) does outside fit) the layer augments: its "
-              "default is training=True. Use `training=None` and treat None like False.")
-    try:
-        model = keras.Sequential([keras.Input(x.shape[1:]), layer])
-        predicted = model.predict(x, verbose=0)
-    except Exception as e:
-        _fail(f"Putting the layer in a model and calling predict raised {_short(e)}")
-    if np.abs(predicted - x).max() > 1e-5:
-        _fail("model.predict returns changed images: the layer augments at inference.")
-    return ("the layer adds fresh noise while training and returns the images untouched at inference "
-            "(training=False, no argument, and model.predict).")
+message("ex2.q1.map", "mapping augment_digit over a dataset of (image, label) pairs raised {error}")
+message("ex2.q1.shape", "augment_digit should return (image, label) with the image's shape {expected} and one "
+                    "integer label per image; got images of shape {got} and labels of shape {labels} ({dtype}).")
+message("ex2.q1.mirror", "augment_digit gave {count} mirrored images of the {digit}s (expected 0): a mirrored digit is "
+                     "no digit at all. Turn by 180 degrees: tf.image.rot90(image, 2).")
+message("ex2.q1.other", "augment_digit changed {count} images of {digit}s into something that is neither the digit nor "
+                    "its half-turn (expected 0): this exercise asks only for the half-turn.")
+message("ex2.q1.label", "augment_digit {how} {count} {digit}s and labelled them {label}; they show a {shows}.")
+message("ex2.q1.turned_other", "augment_digit turned {count} of {n} {digit}s upside down (expected 0): an upside-down "
+                           "{digit} is no digit. Turn only 0, 1, 6, 8 and 9.")
+message("ex2.q1.never", "augment_digit never turned the {digits} in {m} tries each (a correct answer turns each "
+                    "about half the time): every digit with a twin (0, 1, 6, 8, 9) may be turned.")
+message("ex2.q1.rate", "augment_digit turned {turned} of {n} digits that may be turned; with probability 1/2, a "
+                   "correct answer turns {lo} to {hi} of them.")
+message("ex2.q1.fresh", "of the {k} digits turned in one epoch, {again} were turned again in the next (a fresh coin "
+                        "turns at most {limit} of them again): draw a new random value every time the map runs, not "
+                        "one fixed by a seed or by the image.")
+message("ex2.q1.correct", "all {n} properties hold: 6 <-> 9 and 0, 1, 8 turned with their label kept true, about half "
+                      "of the time ({turned} of {total}), every epoch anew; 2, 3, 4, 5, 7 never turned.")
 
 
-def _flip_rates(augment, kind, tries=40):
-    """How often an augmentation mirrors a test pattern left-right, and turns one upside down."""
-    size = 16
-    left = np.zeros((size, size, 1), "float32")
-    left[6:10, 1:5] = 1.0   # a blob on the left, half-way down
-    top = np.zeros((size, size, 1), "float32")
-    top[1:5, 6:10] = 1.0    # a blob at the top, half-way across
-    run = _image_fn(augment, kind)
-    a, b = run(left, tries), run(top, tries)
-    h_flips = (a[:, :, size // 2:].sum(axis=(1, 2, 3)) > a[:, :, :size // 2].sum(axis=(1, 2, 3))).mean()
-    v_flips = (b[:, size // 2:].sum(axis=(1, 2, 3)) > b[:, :size // 2].sum(axis=(1, 2, 3))).mean()
-    changed = (np.abs(a - left).max(axis=(1, 2, 3)) > 1e-4).mean()
-    return float(h_flips), float(v_flips), float(changed)
+def _outcomes(run, epoch):
+    """For each output: 0 same, 1 half-turn, 2 mirror, 3 other; and its label."""
+    img, label = run["epochs"][epoch]
+    x = run["x"]
+    refs = [x, np.rot90(x, 2, axes=(1, 2)), x[:, :, ::-1], x[:, ::-1]]
+    close = np.stack([np.abs(img - r).reshape(len(x), -1).max(axis=1) < 1e-5 for r in refs], axis=1)
+    kind = np.where(close.any(axis=1), close.argmax(axis=1), 3)
+    return kind, label
 
 
-def _image_fn(augment, kind):
-    """Any augmentation a learner may hand in, as run(one image, n) -> n augmented versions (NumPy)."""
-    what = f"{kind}_augment"
-    if isinstance(augment, str) or (isinstance(augment, (int, float)) and not isinstance(augment, bool)):
-        try:
-            augment = augment_lib.resolve(augment, kind=kind)
-        except (TypeError, ValueError) as e:
-            _fail(f"{what}: {e}")
-        if augment is None:
-            return lambda img, n: np.repeat(img[None], n, axis=0)
-    if isinstance(augment, augment_lib.StatelessAugment):
-        if augment.uses_labels:
-            _fail(f"{what} changes labels (a LabelAwareFlip); pick an image augmentation here.")
+def _pair1(run):
+    if run["error"]:
+        fail("ex2.q1.map", error=run["error"])
+    img, label = run["epochs"][0]
+    if img.shape != run["x"].shape or label.shape != (len(run["x"]),) or label.dtype.kind not in "iu":
+        fail("ex2.q1.shape", expected=run["x"].shape[1:], got=img.shape[1:], labels=label.shape[1:], dtype=label.dtype)
 
-        def many(img, n):  # one traced map over n seeds: fast
-            seeds = tf.data.Dataset.range(n).map(lambda i: tf.stack([i, tf.constant(7, tf.int64)]))
-            return next(iter(seeds.map(lambda s: augment(tf.constant(img), s)).batch(n)))
-    elif isinstance(augment, keras.layers.Layer):
-        def many(img, n):  # one call on a batch of n copies
-            return augment(tf.constant(np.repeat(img[None], n, axis=0)), training=True)
-    elif callable(augment):
-        def many(img, n):
-            return np.stack([np.asarray(augment(tf.constant(img)), dtype="float32") for _ in range(n)])
-    else:
-        _fail(f"{what} should be an augmentation (ck.augment.custom(...), a preset name, or Keras layers); "
-              f"got {type(augment).__name__}.")
 
-    def run(img, n):
-        out = _call(many, img, n, what=what)
-        try:
-            out = np.asarray(out, dtype="float32")
-        except Exception as e:
-            _fail(f"{what} should return images; got {type(out).__name__} ({_short(e)}).")
-        if out.shape != (n,) + img.shape:
-            _fail(f"{what} turned an image of shape {img.shape} into shape {out.shape[1:]}: keep the shape.")
+def _only_turns(run):
+    for epoch in range(2):
+        kind, _ = _outcomes(run, epoch)
+        for k, template in ((2, "ex2.q1.mirror"), (3, "ex2.q1.other")):
+            if (kind == k).any():
+                fail(template, count=int((kind == k).sum()), digit=int(run["y"][kind == k][0]))
+
+
+def _labels(run):
+    for epoch in range(2):
+        kind, label = _outcomes(run, epoch)
+        for d in TWINS:
+            for k, shows, how in ((1, TWINS[d], "turned"), (0, d, "left unturned")):
+                wrong = (run["y"] == d) & (kind == k) & (label != shows)
+                if wrong.any():
+                    fail("ex2.q1.label", how=how, count=int(wrong.sum()), digit=d, label=int(label[wrong][0]),
+                         shows=shows)
+
+
+def _others(run):
+    kind, _ = _outcomes(run, 0)
+    for d in OTHERS:
+        turned = int(((run["y"] == d) & (kind == 1)).sum())
+        if turned:
+            fail("ex2.q1.turned_other", count=turned, n=K1, digit=d)
+
+
+def _every_twin(run):
+    kind, _ = _outcomes(run, 0)
+    never = [d for d in TWINS if not ((run["y"] == d) & (kind == 1)).any()]
+    if never:
+        fail("ex2.q1.never", digits=", ".join(map(str, never)), m=M1)
+
+
+def _turned(run, epoch):
+    kind, _ = _outcomes(run, epoch)
+    return (kind == 1)[np.isin(run["y"], list(TWINS))]
+
+
+def _rate(run):
+    turned = int(_turned(run, 0).sum())
+    if not RATE1[0] <= turned <= RATE1[1]:
+        fail("ex2.q1.rate", turned=turned, n=N1, lo=RATE1[0], hi=RATE1[1])
+
+
+def _fresh1(run):
+    first, second = _turned(run, 0), _turned(run, 1)
+    k, again = int(first.sum()), int((first & second).sum())
+    if again > again_limit(k):
+        fail("ex2.q1.fresh", k=k, again=again, limit=again_limit(k))
+
+
+PAIRS = ("pairs",)
+Q1_PROPERTIES = (
+    Property("pairs", "inside a tf.data map it returns (image, label): same shape, one integer label", _pair1),
+    Property("half_turn_only", "every image is left as it is or turned by 180 degrees", _only_turns,
+             requires=PAIRS),
+    Property("labels_true", "every label says what its image shows (6 <-> 9; 0, 1, 8 keep theirs)", _labels,
+             requires=PAIRS),
+    Property("others_kept", "2, 3, 4, 5 and 7 are never turned", _others, requires=PAIRS),
+    Property("every_twin", "each of 0, 1, 6, 8 and 9 is turned sometimes", _every_twin, "statistical", PAIRS),
+    Property("probability", "digits with a twin are turned with probability 1/2", _rate, "statistical", PAIRS),
+    Property("fresh", "every epoch brings fresh randomness: a turned digit is turned again only half the time",
+             _fresh1, "statistical", ("pairs",)),
+)
+
+
+def _q1_correct(run):
+    return "ex2.q1.correct", dict(n=len(Q1_PROPERTIES), turned=int(_turned(run, 0).sum()), total=N1)
+
+
+# ------------------------------------------------------------------ q2: a strength that keeps digits realistic
+
+def _run_strength(strength, seed=0):
+    """Deterministic: the judge's own seed (1) is fixed, so one STRENGTH always gets one verdict."""
+    out = dict(value=strength, aug=None)
+    if isinstance(strength, (np.floating, np.integer)):
+        strength = float(strength)
+    if isinstance(strength, bool) or not isinstance(strength, (int, float, str, augment_lib.ImageAugment)):
+        out["error"] = f"a {type(strength).__name__}"
         return out
+    try:
+        out["aug"] = augment_lib.resolve(strength, kind="digits")
+        out["error"] = None
+    except (TypeError, ValueError) as e:
+        out["error"] = str(e)
+    return out
 
-    return run
+
+message("ex2.q2.type", "STRENGTH should be a number between 0 and 1 (or a preset name); got {got}.")
+message("ex2.q2.zero", "STRENGTH gives no augmentation at all ({value!r}): the mean pixel change is 0, so nothing "
+                       "regularizes the model. Pick a value above 0.")
+message("ex2.q2.flip", "your augmentation flips digits ({describe}): a mirrored digit is not that digit. "
+                       "Use flip=None.")
+message("ex2.q2.strong", "the judge still recognises {recognised:.0%} of the augmented digits; realistic augmentation "
+                     "keeps at least {limit:.0%}. Unrealistic images teach the model wrong patterns: lower the "
+                     "strength.")
+message("ex2.q2.gentle", "the mean pixel change is {change:.3f}, below {limit}: the model would see almost the same "
+                     "images every epoch. Raise the strength a little.")
+message("ex2.q2.correct", "all {n} properties hold: the digits change visibly (mean pixel change {change:.3f}) yet "
+                      "{recognised:.0%} stay recognisable. Confirm it on accuracy in the lesson experiments.")
 
 
-def _check_choices(digits_augment, faces_augment):
-    tf.random.set_seed(0)
-    dh, dv, dchanged = _flip_rates(digits_augment, "digits")
-    fh, fv, fchanged = _flip_rates(faces_augment, "faces")
-    if dh > 0.2:
-        _fail(f"digits_augment mirrors digits left-right ({dh:.0%} of 40 tries): a mirrored 2, 3 or 7 is no "
-              "longer that digit. Use no flip for digits.")
-    if dv > 0.2:
-        _fail(f"digits_augment turns digits upside down ({dv:.0%} of 40 tries): a 6 becomes a 9 with the wrong "
-              "label. Use no flip for digits.")
-    if dchanged < 0.5:
-        _fail("digits_augment hardly changes the digits: give them small rotations, zooms and shifts.")
-    if fv > 0.2:
-        _fail(f"faces_augment turns faces upside down ({fv:.0%} of 40 tries): no camera sees faces like that. "
-              "Flip faces only horizontally.")
-    if fh < 0.2:
-        _fail("faces_augment never mirrors faces: a mirrored face is still a face, so flip='horizontal' is the "
-              "cheapest realistic augmentation for faces and photos.")
-    return (f"faces are mirrored left-right ({fh:.0%} of tries) and never turned upside down; digits are never "
-            f"flipped but still changed ({dchanged:.0%} of tries).")
+def _number(run):
+    if run["error"]:
+        fail("ex2.q2.type", got=run["error"])
+
+
+def _no_flip2(run):
+    if isinstance(run["aug"], augment_lib.ImageAugment) and run["aug"].flip:
+        fail("ex2.q2.flip", describe=run["aug"].describe())
+
+
+def _geometry(aug):
+    """What the realism judge measures: the augmentation without its flips (no_flip judges those)."""
+    return aug.replace(flip=None) if isinstance(aug, augment_lib.ImageAugment) else aug
+
+
+def _realistic2(run):
+    recognised, _ = realism(_geometry(run["aug"]))
+    if recognised < MIN_RECOGNISED:
+        fail("ex2.q2.strong", recognised=recognised, limit=MIN_RECOGNISED)
+
+
+def _visible2(run):
+    if run["aug"] is None:
+        fail("ex2.q2.zero", value=run["value"])
+    _, change = realism(_geometry(run["aug"]))
+    if change < MIN_CHANGE:
+        fail("ex2.q2.gentle", change=change, limit=MIN_CHANGE)
+
+
+Q2_PROPERTIES = (
+    Property("number", "STRENGTH is a number in [0, 1] or a preset name", _number),
+    Property("no_flip", "it never flips digits", _no_flip2, requires=("number",)),
+    Property("realistic", f"the judge recognises at least {MIN_RECOGNISED:.0%} of the augmented digits", _realistic2,
+             requires=("number",)),
+    Property("visible", f"it changes the digits visibly: mean pixel change at least {MIN_CHANGE}", _visible2,
+             requires=("number",)),
+)
+
+
+def _q2_correct(run):
+    recognised, change = realism(_geometry(run["aug"]))
+    return "ex2.q2.correct", dict(n=len(Q2_PROPERTIES), recognised=recognised, change=change)
 
 
 # ------------------------------------------------------------------ the questions
@@ -305,25 +287,52 @@ digits_augment = ck.augment.custom(kind="digits", rotation=0.03, zoom=0.1, trans
 # Faces: a mirrored face is still a face; an upside-down face is not what the camera sees.
 faces_augment = ck.augment.custom(kind="faces", flip="horizontal", rotation=0.03, zoom=0.1, brightness=0.1)'''
 
-
-
 QUESTIONS = (
-    Exercise("q1", "a half-turn that keeps labels true", _check_augment_digit,
-             "Use a lookup table of what each digit becomes after tf.image.rot90(image, 2): 0, 1 and 8 stay, "
-             "6 and 9 swap, the rest are -1 (never turn). Turn only when the table says so AND a coin "
-             "(tf.random.uniform([]) < 0.5) says so, with tf.cond, and return the new label.",
-             [augment_digit]),
-    Exercise("q2", "a strength that keeps digits realistic", _check_strength,
-             "Look at the grid of strengths above: pick the strongest setting whose digits you can still read "
-             "at a glance. Values near 0.1 usually are; 0.5 and more rarely are.",
-             "STRENGTH = 0.1  # between about 0.05 and 0.2 for digits"),
-    Exercise("q3", "a custom layer that respects `training`", _check_training_flag,
-             "In call(self, x, training=None): `if not training: return x` (None and False both mean "
-             "inference). Otherwise add keras.random.normal(..., seed=self.seed_generator), with a "
-             "keras.random.SeedGenerator made in __init__.",
-             [RandomNoise]),
-    Exercise("q4", "augmentations that suit the data", _check_choices,
-             "Ask of each transform: would the real data ever look like this, with the same label? "
-             "A mirrored face yes; an upside-down face, a mirrored 7 or an upside-down 6 no.",
-             _CHOICES_SOLUTION, n_answers=2),
+    Exercise("q1", "a half-turn that keeps labels true", _run_augment_digit, Q1_PROPERTIES,
+             ("Which digits still show a digit after a half-turn, and which digit do they show then? The label "
+              "must always say what the image shows.",
+              "Look the label up in a table of what each digit becomes when turned (a value meaning 'never turn' "
+              "for the others), and decide with a fresh TensorFlow coin whether to turn; keep both branches "
+              "graph-friendly (tf.cond, tf.where)."),
+             [augment_digit], _q1_correct),
+    Exercise("q2", "a strength that keeps digits realistic", _run_strength, Q2_PROPERTIES,
+             ("Look at the grid of strengths above: which is the strongest one whose digits you can still read "
+              "at a glance?",
+              "The judge wants most digits still recognisable AND visibly changed: try a few values between "
+              "the weakest and the middle of the scale, and read the numbers the check prints."),
+             "STRENGTH = 0.1  # between about 0.05 and 0.2 for digits", _q2_correct),
+    Exercise("q3", "a custom layer that respects `training`", L.run_noise, L.Q3_PROPERTIES,
+             ("What does `training` hold when fit calls the layer, when predict calls it, and when you call "
+              "the model yourself? Which of those should add noise?",
+              "Treat a missing flag like inference: only a training flag that is true adds noise. Draw the noise "
+              "with Keras's own random functions, seeded by a generator the layer keeps, at the shape of x, "
+              "with the layer's stddev, and keep values in [0, 1]."),
+             [RandomNoise], L.q3_correct),
+    Exercise("q4", "augmentations that suit the data", L.run_choices, L.Q4_PROPERTIES,
+             ("Ask of each transform: would the real data ever look like this, with the same label?",
+              "Faces may be mirrored but never turned over; digits may be neither, and their rotations, zooms "
+              "and shifts must stay small enough that the judge of Exercise 2 still reads them."),
+             _CHOICES_SOLUTION, L.q4_correct, n_answers=2),
 )
+
+
+N_JUDGED = 360 * COPIES  # validation digits x copies the realism judge labels
+
+
+def SIZES():
+    """(question, property, draws, tolerance, false-rejection probability of a correct answer) for ex2."""
+    from scipy import stats as st
+
+    lo, hi = RATE1
+    flo, fhi = L.FLIP4
+    slo, shi = L.STD3
+    return [("q1", "probability", N1, f"{lo}..{hi} turned", stats.two_sided_miss(N1, 0.5, lo, hi)),
+            ("q1", "fresh", N1, f"{lo}..{hi} same decision", stats.two_sided_miss(N1, 0.5, lo, hi)),
+            ("q1", "every_twin", M1, "each twin turned at least once", len(TWINS) * 0.5 ** M1),
+            ("q2", "realistic / visible", "fixed seed", "deterministic", 0.0),
+            ("q3", "stddev (x2)", L.N3, f"measured/asked in {slo:.4f}..{shi:.4f}", 2 * stats.ALPHA),
+            ("q3", "centred", L.N3, f"|mean| <= {stats.mean_limit(L.N3, 0.1):.4f}", stats.ALPHA),
+            ("q3", "gaussian", L.N3, f"KS p >= {stats.ALPHA:.0e}", f"<= {stats.ALPHA:.0e}"),
+            ("q4", "digits_realistic", N_JUDGED, f"recognised >= {MIN_RECOGNISED} (reference p = {P_REFERENCE})",
+             float(st.binom.cdf(int(np.ceil(MIN_RECOGNISED * N_JUDGED)) - 1, N_JUDGED, P_REFERENCE))),
+            ("q4", "faces_mirrored", L.N4, f"{flo}..{fhi} mirrored", stats.two_sided_miss(L.N4, 0.5, flo, fhi))]
