@@ -327,12 +327,14 @@ def SIZES():
     flo, fhi = L.FLIP4
     slo, shi = L.STD3
     return [("q1", "probability", N1, f"{lo}..{hi} turned", stats.two_sided_miss(N1, 0.5, lo, hi)),
-            ("q1", "fresh", N1, f"{lo}..{hi} same decision", stats.two_sided_miss(N1, 0.5, lo, hi)),
+            ("q1", "fresh", "k = turned in epoch 1 (about 150)", f"turned again <= binom.isf(1e-5, k, 1/2) "
+             f"({again_limit(150)} for k = 150)", float(st.binom.sf(again_limit(150), 150, 0.5))),
             ("q1", "every_twin", M1, "each twin turned at least once", len(TWINS) * 0.5 ** M1),
             ("q2", "realistic / visible", "fixed seed", "deterministic", 0.0),
             ("q3", "stddev (x2)", L.N3, f"measured/asked in {slo:.4f}..{shi:.4f}", 2 * stats.ALPHA),
             ("q3", "centred", L.N3, f"|mean| <= {stats.mean_limit(L.N3, 0.1):.4f}", stats.ALPHA),
             ("q3", "gaussian", L.N3, f"KS p >= {stats.ALPHA:.0e}", f"<= {stats.ALPHA:.0e}"),
+            ("q3", "graph", L.N3, f"graph/eager stddev in {slo / shi:.4f}..{shi / slo:.4f}", 2 * stats.ALPHA),
             ("q4", "digits_realistic", N_JUDGED, f"recognised >= {MIN_RECOGNISED} (reference p = {P_REFERENCE})",
              float(st.binom.cdf(int(np.ceil(MIN_RECOGNISED * N_JUDGED)) - 1, N_JUDGED, P_REFERENCE))),
             ("q4", "faces_mirrored", L.N4, f"{flo}..{fhi} mirrored", stats.two_sided_miss(L.N4, 0.5, flo, fhi))]

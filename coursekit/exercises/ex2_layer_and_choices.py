@@ -200,7 +200,7 @@ Q3_PROPERTIES = (
     Property("centred", "the noise has mean 0", _centred, "statistical", NOISE),
     Property("gaussian", "the noise is Gaussian", _gaussian, "statistical", NOISE),
     Property("fresh", "every call draws new noise", _fresh3, requires=NOISE),
-    Property("graph", "it behaves the same inside a tf.function (graph mode)", _graph3, requires=NOISE),
+    Property("graph", "it behaves the same inside a tf.function (graph mode)", _graph3, "statistical", NOISE),
 )
 
 

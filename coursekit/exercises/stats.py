@@ -70,8 +70,3 @@ def binom_isf(k, p=0.5, alpha=ALPHA):
     """The largest count out of k draws at rate p a correct answer reaches, one-sided at alpha."""
     return int(stats.binom.isf(alpha, k, p))
 
-
-def lower_count(n, p, alpha=ALPHA):
-    """The smallest count out of n draws at rate p a correct answer reaches, one-sided at alpha."""
-    return int(stats.binom.ppf(alpha, n, p))
-
