@@ -230,7 +230,7 @@ class Exercise:
     def __init__(self, name, title, run, properties, hints, solution, correct, n_answers=1):
         self.name, self.title, self._run, self.properties = name, title, run, tuple(properties)
         self._hints, self._solution, self._correct, self.n_answers = tuple(hints), solution, correct, n_answers
-        self.last = None
+        self.last, self._measured = None, None
 
     def __repr__(self):
         return f"{self.name}: {self.title}"
@@ -256,7 +256,7 @@ class Exercise:
         try:
             with _quiet_tf(), time_limit(TIME_LIMIT, "your answer"):
                 keras.utils.set_random_seed(seed)
-                measured = self._run(*answers, seed=seed)
+                measured = self._measured = self._run(*answers, seed=seed)
                 for prop in self.properties:
                     prop.measure(measured)
                 prop = None
@@ -272,10 +272,13 @@ class Exercise:
     def failing_properties(self, *answers, seed=0):
         """Every property that fails, not only the first: [(property id, template id)]. For tests: a subtle
         wrong answer should break exactly one property. A property whose `requires` failed is "skipped"; a
-        measure that cannot run is a "crash"."""
-        keras.utils.set_random_seed(seed)
-        with _quiet_tf():
-            measured = self._run(*answers, seed=seed)
+        measure that cannot run is a "crash". With no answers, it reads what the latest check measured."""
+        if answers:
+            keras.utils.set_random_seed(seed)
+            with _quiet_tf():
+                measured = self._run(*answers, seed=seed)
+        else:
+            measured = self._measured
         failing = []
         for prop in self.properties:
             if any(p == r for r in prop.requires for p, _ in failing):
