@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from . import timings
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 # The repository learners open on Colab and Binder, and the release they get: set here, and only here.
@@ -156,7 +154,7 @@ def run(names=None, out_dir="outputs/course", profile="auto", record_times=True)
     record_times: store each notebook's time in notebooks/timings.json and rewrite the headers' Time lines
     (what ``make course`` does; test runs on other stacks pass False).
     """
-    from . import device
+    from . import device, timings
 
     failures = 0
     summary = []
