@@ -8,14 +8,16 @@ Import it once at the top of a notebook::
 
 The package is layered; each layer imports only from the layers below it (``coursekit.layers``)::
 
-    course        python -m coursekit run: every notebook headlessly; record() of headline figures
+    command line  python -m coursekit run | refresh | sync
+    course        runs every notebook headlessly; record() of headline figures; the release tag
     exercises     self-checking pitfall exercises (a small core + one module per exercise notebook)
-    display       plots · gallery · widgets ("predict before you run", the augmentation explorer)
-    training      train (CNNs, compare over seeds) · evaluate (invariance, data-size) · benchmark
-    pipeline      make_dataset: tf.data, augmentation on the fly, per example, before batching
+    display       plots · gallery · widgets ("predict before you run", reveals, scorecard, explorer)
+    training      train (compare over seeds, Results.verdict) · evaluate (invariance, TTA) · benchmark · timings
+    models        models (small CNNs, a small ResNet) · pretrained (bases with checked weights)
+    pipeline      make_dataset: tf.data, augmentation on the fly (per example, or one fused op per batch)
     entry points  data.load(name) · augment.preset / custom / from_strength, for every modality
     modalities    images/ · timeseries/ · audio (spectrograms) · text;  device (GPU, seeds, profiles)
-    base          validate (one-sentence errors) · stateless (aug(x, seed) protocol) · dataset
+    base          validate (one-sentence errors) · stateless (aug(x, seed)) · dataset · verdict (paired CI)
 """
 import os as _os
 

@@ -17,7 +17,8 @@ LAYERS = (
     ("training", ("train", "evaluate", "benchmark", "timings"), "runs over seeds, measurements, measured times"),
     ("display", ("plots", "gallery", "widgets"), "pictures and interactive widgets"),
     ("exercises", ("exercises",), "self-checking pitfall exercises"),
-    ("course", ("course", "__main__"), "runs the notebooks headlessly; keeps their shared cells in one place"),
+    ("course", ("course",), "runs the notebooks headlessly; keeps their shared cells in one place"),
+    ("command line", ("__main__",), "python -m coursekit: the course runner's command line"),
 )
 
 
