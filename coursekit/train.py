@@ -33,8 +33,9 @@ DEFAULTS = dict(
     image_size=None,       # None: the dataset's default
     data_seed=0,           # fixes the split and subset; training seeds vary only the training
     augment=None,          # None, preset name, strength, ImageAugment, LabelAwareFlip or a layer
-    augment_in="pipeline",  # "pipeline" (tf.data, off the training step), "map" (tf.data, one image per map
-                           # call: the textbook form, slower) or "model" (Keras layers in the model)
+    augment_in="auto",     # "auto": "step" for an ImageAugment, "pipeline" for anything else; "pipeline": a
+                           # tf.data map, per example; "model": Keras preprocessing layers in the model;
+                           # "step": the ImageAugment's fused batch op inside the training step (cheapest)
     static_copies=0,       # > 0: augment ONCE, add that many fixed copies, no on-the-fly augmentation
     batch_augment=None,    # "mixup", "cutmix" or None
     model="cnn",           # "cnn", "cnn1d", "resnet", or a function (input_shape, num_classes, cfg) -> keras.Model
@@ -45,6 +46,23 @@ DEFAULTS = dict(
     batch_size=32,
     learning_rate=1e-3,
 )
+
+
+PLACEMENTS = ("auto", "pipeline", "model", "step")
+
+
+def placement(cfg, data):
+    """Where a config's augmentation runs: 'pipeline', 'model' or 'step' ('auto' resolved), or None."""
+    aug = augment_lib.resolve(cfg["augment"], data.kind) if not cfg["static_copies"] else None
+    if aug is None:
+        return None
+    where = cfg["augment_in"]
+    if where == "auto":
+        where = "step" if isinstance(aug, augment_lib.ImageAugment) else "pipeline"
+    if where == "step" and not isinstance(aug, augment_lib.ImageAugment):
+        raise ValueError(f"augment_in='step' runs an ImageAugment's fused op; {type(aug).__name__} runs in "
+                         "the pipeline ('pipeline') or, for a Keras layer, in the model ('model').")
+    return where
 
 
 def config(**settings):
@@ -60,7 +78,7 @@ def config(**settings):
     validate.fraction(cfg["dropout"], "dropout", 0.0, 0.95)
     validate.fraction(cfg["weight_decay"], "weight_decay", 0.0, 1.0)
     validate.fraction(cfg["learning_rate"], "learning_rate", 1e-7, 1.0)
-    validate.one_of("augment_in", cfg["augment_in"], ("pipeline", "map", "model"), what="augment_in")
+    validate.one_of("augment_in", cfg["augment_in"], PLACEMENTS, what="augment_in")
     if not callable(cfg["model"]):
         validate.one_of("model", cfg["model"], tuple(BUILDERS), what="model")
     if not isinstance(cfg["dataset"], data_lib.Dataset):
@@ -71,9 +89,13 @@ def config(**settings):
 def _build_model(cfg, data):
     aug = cfg["augment"]
     layers = None
-    if cfg["augment_in"] == "model" and aug is not None:
+    where = placement(cfg, data)
+    if where in ("model", "step"):
         resolved = augment_lib.resolve(aug, data.kind)
-        layers = resolved.layers() if isinstance(resolved, augment_lib.ImageAugment) else resolved
+        if isinstance(resolved, augment_lib.ImageAugment):
+            layers = augment_lib.FusedAugment(resolved) if where == "step" else resolved.layers()
+        else:
+            layers = resolved
     if callable(cfg["model"]):
         model = cfg["model"](data.input_shape, data.num_classes, cfg)
         if layers is not None:  # your model, with the augmentation layers in front
@@ -160,13 +182,9 @@ def _fit_one(name, cfg, data, seed, bar):
     with strategy.scope():
         model = _build_model(cfg, data)
     x, y = _training_arrays(cfg, data, seed)
-    on_the_fly = cfg["augment"] if (cfg["augment_in"] != "model" and not cfg["static_copies"]) else None
-    # "pipeline": an ImageAugment runs as one fused op per batch (every image still drawn on its own)
-    fused = cfg["augment_in"] == "pipeline" and isinstance(augment_lib.resolve(on_the_fly, data.kind),
-                                                            augment_lib.ImageAugment)
+    on_the_fly = cfg["augment"] if placement(cfg, data) == "pipeline" else None
     train_ds = pipeline.make_dataset(x, y, augment=on_the_fly, batch_size=cfg["batch_size"], training=True,
                                      seed=seed, kind=data.kind, batch_augment=cfg["batch_augment"],
-                                     where="fused" if fused else "example",
                                      num_classes=data.num_classes)
     val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False, kind=data.kind,
                                    batch_augment=cfg["batch_augment"], num_classes=data.num_classes)

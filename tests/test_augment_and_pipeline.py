@@ -165,3 +165,29 @@ def test_fused_pipeline_draws_per_image_fresh_each_epoch_and_refuses_other_augme
     flip = ck.augment.LabelAwareFlip({6: 9, 9: 6}, mode="rotate180")
     with pytest.raises(TypeError, match="where='fused' needs an ImageAugment"):
         ck.pipeline.make_dataset(x, np.zeros(8, "int64"), augment=flip, kind="digits", where="fused")
+
+
+def test_fused_layer_augments_only_while_training_and_per_image(digits):
+    layer = ck.augment.FusedAugment(ck.augment.preset("heavy", "digits"), seed=0)
+    x = np.repeat(digits.x_train[:1], 8, axis=0)
+    np.testing.assert_array_equal(np.asarray(layer(x)), x)  # no flag: off, like Dropout
+    np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
+    out = np.asarray(layer(x, training=True))
+    assert len({o.tobytes() for o in out}) == 8
+    assert not np.array_equal(out, np.asarray(layer(x, training=True)))  # a new seed every step
+    with pytest.raises(TypeError, match="FusedAugment takes an ImageAugment"):
+        ck.augment.FusedAugment("standard")
+
+
+def test_train_places_image_augmentation_in_the_step_and_others_in_the_pipeline(digits):
+    data = ck.train.get_data(ck.train.config(dataset="digits", n_per_class=5))
+    cfg = ck.train.config(dataset="digits", n_per_class=5, augment="standard")
+    assert ck.train.placement(cfg, data) == "step"
+    flip = ck.augment.LabelAwareFlip({6: 9, 9: 6}, mode="rotate180")
+    assert ck.train.placement({**cfg, "augment": flip}, data) == "pipeline"
+    assert ck.train.placement({**cfg, "augment_in": "model"}, data) == "model"
+    assert ck.train.placement({**cfg, "augment": None}, data) is None
+    with pytest.raises(ValueError, match="augment_in='step' runs an ImageAugment"):
+        ck.train.placement({**cfg, "augment": flip, "augment_in": "step"}, data)
+    model = ck.train.run({**cfg, "epochs": 1}, seeds=[0], progress=False).models["run"][0]
+    assert any(isinstance(layer, ck.augment.FusedAugment) for layer in model.layers)

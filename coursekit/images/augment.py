@@ -194,6 +194,32 @@ def affine(image, degrees=0.0, scale=1.0, shift_x=0.0, shift_y=0.0, flip_h=False
     return _apply_transforms(image, transform, fill_mode)
 
 
+class FusedAugment(keras.layers.Layer):
+    """An ImageAugment as ONE layer: its fused batch op, a new seed every training step.
+
+    Put it first in a model: while training (``training=True``, as ``fit`` passes) every image of the batch
+    gets its own random transform inside the compiled training step, where a handful of small ops cost
+    microseconds; otherwise (``predict``, ``evaluate``, a call with no flag) it passes images through. Off
+    unless training=True, like Dropout: a model never augments by accident at inference.
+    """
+
+    def __init__(self, augment, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(augment, ImageAugment):
+            raise TypeError(f"FusedAugment takes an ImageAugment (a preset, strength or custom(...)); "
+                            f"got {type(augment).__name__}.")
+        self.augment = augment
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        return self.augment.batch(images, self.seed_generator.next())
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
 class ClipToUnitRange(keras.layers.Layer):
     """Keep pixel values in [0, 1] after brightness, contrast or noise."""
 
