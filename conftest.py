@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# As the environment was before anything imported coursekit (which sets it for its own process).
+LEARNER_TF_LOG_LEVEL = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+
 # Every notebook kernel that pytest starts (papermill, JupyterLab) inherits these. Their plots use the
 # kernel's own inline backend, as a learner's do, so the executed copies keep their figures (make site).
 os.environ.setdefault("COURSE_PROFILE", "quick")
@@ -35,8 +38,10 @@ def pytest_configure(config):
     out.mkdir(parents=True, exist_ok=True)
     log = out / EXECUTION_LOG
     log.write_text("")
-    from coursekit import course
+    from coursekit import course  # importing coursekit sets TF_CPP_MIN_LOG_LEVEL for this process...
 
+    if LEARNER_TF_LOG_LEVEL is None:  # ...but the notebook kernels must start as a learner's kernel does
+        os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
     os.environ[course.EXECUTION_LOG_ENV] = str(log)
     # IPython kernels run PYTHONSTARTUP (plain, non-interactive python ignores it): each kernel logs its start.
     os.environ["PYTHONSTARTUP"] = str(KERNEL_STARTUP)
