@@ -176,6 +176,20 @@ def _step(page, deadline, what):
     return what
 
 
+def fail_with_screenshot(page, out_dir, name, what, step, deadline, error):
+    """Fail the test with one line: what failed at which step, after how long, and where to look."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    failed = out_dir / f"{name}_failure.png"
+    try:
+        page.screenshot(path=str(failed))
+    except PlaywrightError:
+        pass
+    pytest.fail(f"{what} while {step} ({time.monotonic() - (deadline.end - deadline.seconds):.0f} s of "
+                f"{deadline.seconds} s): {str(error).splitlines()[0]}. Screenshot: {failed}; server log: "
+                f"{out_dir / (name + '_server.log')}")
+
+
 def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
     """Open `notebook` in JupyterLab in headless Chromium, run it up to the explorer, move a slider.
 
@@ -244,15 +258,8 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
             result = dict(src=(src_before, src_after), pixels=(pixels_before, pixels_after),
                           readout=(read_before, read_after), screenshot=shot)
         except (TimeoutError, PlaywrightError) as e:
-            failed = out_dir / "jupyterlab_failure.png"
-            try:
-                page.screenshot(path=str(failed))
-            except PlaywrightError:
-                pass
-            pytest.fail(f"JupyterLab browser test timed out or failed while {step} "
-                        f"({time.monotonic() - (deadline.end - deadline.seconds):.0f} s of {deadline.seconds} s): "
-                        f"{str(e).splitlines()[0]}. Screenshot: {failed}; server log: "
-                        f"{out_dir / 'jupyterlab_server.log'}")
+            fail_with_screenshot(page, out_dir, "jupyterlab", "JupyterLab browser test timed out or failed", step,
+                                 deadline, e)
         finally:
             browser.close()
     shutil.rmtree(work, ignore_errors=True)  # reached only on success: keep the copy to debug a failure

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, _step, jupyterlab
+from test_jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, _step, fail_with_screenshot, jupyterlab
 
 pytestmark = pytest.mark.browser
 
@@ -192,15 +192,8 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             page.wait_for_timeout(500)  # the selection travels to the kernel
             seen["C"] = reveal(lab)
         except (TimeoutError, PlaywrightError) as e:
-            failed = out_dir / "jupyterlab_predict_failure.png"
-            try:
-                page.screenshot(path=str(failed))
-            except PlaywrightError:
-                pass
-            pytest.fail(f"JupyterLab predict test failed while {step} "
-                        f"({time.monotonic() - (deadline.end - deadline.seconds):.0f} s of {deadline.seconds} s): "
-                        f"{str(e).splitlines()[0]}. Screenshot: {failed}; server log: "
-                        f"{out_dir / 'jupyterlab_predict_server.log'}")
+            fail_with_screenshot(page, out_dir, "jupyterlab_predict", "JupyterLab predict test failed", step,
+                                 deadline, e)
         finally:
             browser.close()
     shutil.rmtree(work, ignore_errors=True)
