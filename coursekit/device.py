@@ -20,11 +20,16 @@ PROFILES = ("quick", "full")
 # TensorFlow's C++ start-up chatter on file descriptor 2, which Python's own filters cannot see: absl's note
 # that logging is not initialised yet, info lines (oneDNN, CPU features, "no CUDA drivers", devices created),
 # and the CUDA probe's errors on a machine without a usable GPU. Anything else is shown.
-_ABSL = r"\d{4} [\d:.]+\s+\d+ \S+:\d+\] "  # after the level letter
+def _prefix(levels):
+    """A log line's prefix for these level letters: absl's (TF 2.21: 'E0000 00:00:17.5  7 file.cc:52] ') or
+    the older TensorFlow one (TF 2.20, Colab: '2026-11-28 09:44:30.021465: E external/.../file.cc:51] ')."""
+    return rf"(?:[{levels}]\d{{4}} [\d:.]+\s+\d+ |\d{{4}}-\d\d-\d\d [\d:.]+: [{levels}] )\S+:\d+\] "
+
+
 NATIVE_NOISE = re.compile("|".join([
     r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR",
-    "I" + _ABSL,  # every info line
-    "[WE]" + _ABSL + r"(failed call to cuInit|Could not find cuda drivers|Unable to register cu\w+ factory|"
+    _prefix("I"),  # every info line
+    _prefix("WE") + r"(failed call to cuInit|Could not find cuda drivers|Unable to register cu\w+ factory|"
             r"computation placer already registered|TF-TRT Warning|could not open file to read NUMA node|"
             r"successful NUMA node read|cuda_executor|Failed to get device properties|"
             r"CPU feature guard|Compiled cluster using XLA|Loaded cuDNN version)",

@@ -13,6 +13,7 @@ X = RNG.random((8, 16, 16, 3)).astype("float32")
 RAMP = np.stack([np.arange(16 * 16 * 3).reshape(16, 16, 3).astype("float32") / 768] * 4)
 
 
+@pytest.mark.pinned_env
 def test_pinned_keras():
     assert keras.__version__ == "3.15.1"
 
