@@ -191,3 +191,11 @@ def test_train_places_image_augmentation_in_the_step_and_others_in_the_pipeline(
         ck.train.placement({**cfg, "augment": flip, "augment_in": "step"}, data)
     model = ck.train.run({**cfg, "epochs": 1}, seeds=[0], progress=False).models["run"][0]
     assert any(isinstance(layer, ck.augment.FusedAugment) for layer in model.layers)
+
+
+def test_rand_augment_takes_grayscale_images(digits):
+    """Keras 3.13's RandAugment (Colab's) fails on one channel; coursekit's runs it on RGB copies and averages back."""
+    ra = ck.augment.rand_augment(magnitude=0.5, num_ops=2, seed=1)
+    out = np.asarray(ra(digits.x_train[:8], training=True))
+    assert out.shape == (8, 16, 16, 1) and not np.allclose(out, digits.x_train[:8])
+    np.testing.assert_array_equal(np.asarray(ra(digits.x_train[:8], training=False)), digits.x_train[:8])

@@ -60,8 +60,27 @@ def cutmix(factor=1.0, seed=None):
     return keras.layers.CutMix(factor=factor, seed=seed)
 
 
+class ColourOnGray(keras.layers.Layer):
+    """Run a colour-aware layer on grayscale images too: the channel is repeated to RGB, the layer applied,
+    and the result averaged back to one channel. (Keras 3.13's RandAugment, Colab's in 2026, fails on one
+    channel; 3.15's accepts it.) Images with 3 channels go straight through."""
+
+    def __init__(self, layer, **kwargs):
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def call(self, images, training=None):
+        if images.shape[-1] != 1:
+            return self.layer(images, training=training)
+        rgb = keras.ops.repeat(images, 3, axis=-1)
+        return keras.ops.mean(self.layer(rgb, training=training), axis=-1, keepdims=True)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
 def rand_augment(magnitude=0.5, num_ops=2, seed=None):
-    """Keras's RandAugment: num_ops random operations at a given magnitude in [0, 1]."""
+    """Keras's RandAugment: num_ops random operations at a given magnitude in [0, 1] (grayscale too)."""
     validate.strength(magnitude, "magnitude")
     validate.positive_int(num_ops, "num_ops")
-    return keras.layers.RandAugment(value_range=(0, 1), num_ops=num_ops, factor=magnitude, seed=seed)
+    return ColourOnGray(keras.layers.RandAugment(value_range=(0, 1), num_ops=num_ops, factor=magnitude, seed=seed))
