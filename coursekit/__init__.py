@@ -23,7 +23,7 @@ import os as _os
 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's later C++ info and warnings
 
-from .base import validate  # noqa: E402,F401  (no TensorFlow import)
+from .base import validate, verdict  # noqa: E402,F401  (no TensorFlow import; ck.verdict.paired)
 from . import device  # noqa: E402  (no TensorFlow import)
 
 # Importing TensorFlow prints C++ start-up lines straight to fd 2, before any setting can apply: hold them

@@ -67,13 +67,19 @@ def first_cell_source():
 def record(**figures):
     """Record a notebook's headline figures (numbers it measured) for the course summary.
 
-    Prints them, and when the course runner set COURSEKIT_RECORD, appends them to that JSON file.
+    A ``Verdict`` is recorded whole (per-seed values, interval, outcome and sentence) so that the course
+    summary prints it and the tests can recompute it independently. Prints the figures, and when the
+    course runner set COURSEKIT_RECORD, appends them to that JSON file.
     """
     import numbers
 
+    from .base.verdict import Verdict
+
     clean = {}
     for k, v in figures.items():
-        if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        if isinstance(v, Verdict):
+            clean[k] = v.as_record()
+        elif isinstance(v, numbers.Integral) and not isinstance(v, bool):
             clean[k] = int(v)
         elif isinstance(v, str):
             clean[k] = v
@@ -82,7 +88,7 @@ def record(**figures):
                 clean[k] = round(float(v), 4)
             except (TypeError, ValueError):
                 clean[k] = str(v)
-    print("Recorded: " + ", ".join(f"{k} = {v}" for k, v in clean.items()))
+    print("Recorded: " + ", ".join(f"{k} = {v['sentence'] if isinstance(v, dict) else v}" for k, v in clean.items()))
     path = os.environ.get(RECORD_ENV)
     if path:
         p = Path(path)
@@ -90,6 +96,11 @@ def record(**figures):
         old.update(clean)
         p.write_text(json.dumps(old, indent=1))
     return clean
+
+
+def is_verdict(value):
+    """True for a figure that ``record`` stored from a Verdict."""
+    return isinstance(value, dict) and value.get("kind") == "verdict"
 
 
 def notebook_paths(names=None):
@@ -172,13 +183,16 @@ def run(names=None, out_dir="outputs/course", profile="auto", record_times=True)
         if record_times:
             timings.record(path.name, resolved, seconds)
         for k, v in figures.items():
-            print(f"  {k:<40} {v}")
+            print(f"  {k:<40} {v['sentence'] if is_verdict(v) else v}")
         summary.append((path.name, f"{seconds:.0f} s", figures))
     if record_times:
         timings.sync_headers(notebook_paths(names))
-    print("\n=== Course summary")
+    print("\n=== Course summary: time per notebook, and every verdict with its 95% interval")
     for name, status, figures in summary:
-        print(f"{name:<40} {status:>8}  {len(figures)} figures recorded")
+        verdicts = {k: v for k, v in figures.items() if is_verdict(v)}
+        print(f"{name:<40} {status:>8}  {len(figures)} figures recorded, {len(verdicts)} verdicts")
+        for k, v in verdicts.items():
+            print(f"    {k}: {v['sentence']}")
     return 1 if failures else 0
 
 

@@ -26,12 +26,16 @@ from . import device, pipeline
 from .models import BUILDERS, build_cnn, build_cnn1d, build_resnet  # noqa: F401  (ck.train.build_cnn)
 from .base import validate
 from .base import verdict as verdict_lib
+from .base.dataset import balanced_subset
 
 DEFAULTS = dict(
     dataset="digits",      # a name for coursekit.data.load, or a coursekit.data.Dataset
     n_per_class=None,      # small balanced training subset (None: all)
     image_size=None,       # None: the dataset's default
-    data_seed=0,           # fixes the split and subset; training seeds vary only the training
+    data_seed=0,           # fixes the train / validation / test split (the same for every seed)
+    subset="per seed",     # "per seed": each seed draws its own n_per_class training subset from the training
+                           # split (the spread over seeds then includes which examples you happened to have);
+                           # "fixed": one subset for every seed, drawn with data_seed
     augment=None,          # None, preset name, strength, ImageAugment, LabelAwareFlip or a layer
     augment_in="auto",     # "auto": "step" for an ImageAugment, "pipeline" for anything else; "pipeline": a
                            # tf.data map, per example; "model": Keras preprocessing layers in the model;
@@ -49,6 +53,7 @@ DEFAULTS = dict(
 
 
 PLACEMENTS = ("auto", "pipeline", "model", "step")
+SUBSETS = ("per seed", "fixed")
 
 
 def placement(cfg, data):
@@ -79,6 +84,7 @@ def config(**settings):
     validate.fraction(cfg["weight_decay"], "weight_decay", 0.0, 1.0)
     validate.fraction(cfg["learning_rate"], "learning_rate", 1e-7, 1.0)
     validate.one_of("augment_in", cfg["augment_in"], PLACEMENTS, what="augment_in")
+    validate.one_of("subset", cfg["subset"], SUBSETS, what="subset")
     if not callable(cfg["model"]):
         validate.one_of("model", cfg["model"], tuple(BUILDERS), what="model")
     if not isinstance(cfg["dataset"], data_lib.Dataset):
@@ -114,15 +120,47 @@ def _build_model(cfg, data):
 # ---------------------------------------------------------------- data
 
 @lru_cache(maxsize=16)
-def _load_cached(name, n_per_class, image_size, data_seed):
-    return data_lib.load(name, n_per_class=n_per_class, image_size=image_size, seed=data_seed)
+def _load_cached(name, image_size, data_seed):
+    return data_lib.load(name, image_size=image_size, seed=data_seed)
 
 
-def get_data(cfg):
-    """The Dataset a config trains on (loaded once and reused across seeds and configs)."""
+@lru_cache(maxsize=64)
+def _subset_cached(name, image_size, data_seed, n_per_class, subset_seed):
+    full = _load_cached(name, image_size, data_seed)
+    return _with_subset(full, n_per_class, subset_seed)
+
+
+def _with_subset(full, n_per_class, subset_seed):
+    from dataclasses import replace
+
+    x, y = balanced_subset(full.x_train, full.y_train, n_per_class, subset_seed, full.name)
+    return replace(full, x_train=x, y_train=y, notes={**full.notes, "n_per_class": n_per_class,
+                                                      "subset_seed": subset_seed})
+
+
+def get_data(cfg, seed=None):
+    """The Dataset a config trains on with training seed ``seed`` (loaded once, reused across configs).
+
+    The validation and test splits are the same for every seed (``data_seed``). With ``n_per_class`` and
+    ``subset="per seed"`` the training subset is drawn with the run's seed, so seeds vary the data as well as
+    the initial weights, the batch order and the augmentation draws; seed None (or ``subset="fixed"``) draws it
+    with ``data_seed``. For seed 0 and data_seed 0 it is the subset ``ck.data.load(name, n_per_class)`` gives.
+    """
+    subset_seed = seed if (seed is not None and cfg["subset"] == "per seed") else cfg["data_seed"]
     if isinstance(cfg["dataset"], data_lib.Dataset):
-        return cfg["dataset"]
-    return _load_cached(cfg["dataset"], cfg["n_per_class"], cfg["image_size"], cfg["data_seed"])
+        if cfg["n_per_class"] is None:
+            return cfg["dataset"]
+        return _with_subset(cfg["dataset"], cfg["n_per_class"], subset_seed)
+    if cfg["n_per_class"] is None:
+        return _load_cached(cfg["dataset"], cfg["image_size"], cfg["data_seed"])
+    return _subset_cached(cfg["dataset"], cfg["image_size"], cfg["data_seed"], cfg["n_per_class"], subset_seed)
+
+
+def subset_fingerprint(data):
+    """A short id of a training set's content: equal for the same examples in the same order."""
+    import hashlib
+
+    return hashlib.sha1(np.ascontiguousarray(data.x_train).tobytes() + data.y_train.tobytes()).hexdigest()[:10]
 
 
 def _training_arrays(cfg, data, seed):
@@ -200,7 +238,8 @@ def _fit_one(name, cfg, data, seed, bar):
     row = dict(name=name, seed=seed, train_acc=train_acc, val_acc=val_acc, gap=train_acc - val_acc,
                test_acc=_accuracy(model, data.x_test, data.y_test), epochs=cfg["epochs"],
                seconds=seconds, images_per_sec=len(x) * cfg["epochs"] / seconds,
-               replicas=strategy.num_replicas_in_sync)
+               replicas=strategy.num_replicas_in_sync, steps=int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
+               n_train=len(x), n_val=len(data.x_val), n_test=len(data.x_test), subset=subset_fingerprint(data))
     return row, {k: [float(v) for v in vals] for k, vals in hist.history.items()}, model
 
 
@@ -241,9 +280,17 @@ class Results:
             per_seed[name] = dict(zip(rows["seed"], rows[metric]))
         seeds = [s for s in per_seed[a] if s in per_seed[b]]
         if higher_is_better is None:
-            higher_is_better = metric != "gap"
+            higher_is_better = metric not in ("gap", "seconds")
+        notes = {"pairs": "seeds", "seeds": [int(s) for s in seeds]}
+        rows = self.runs[self.runs["name"].isin([a, b]) & self.runs["seed"].isin(seeds)]
+        if "subset" in rows:
+            notes["subsets"] = int(rows.groupby("name")["subset"].nunique().min())
+        eval_n = {"val_acc": "n_val", "test_acc": "n_test"}.get(metric)
+        if eval_n in rows:
+            notes["n_eval"] = int(rows[eval_n].min())
         return verdict_lib.paired([per_seed[a][s] for s in seeds], [per_seed[b][s] for s in seeds], a=a, b=b,
-                                  metric=metric, higher_is_better=higher_is_better)
+                                  metric=metric, higher_is_better=higher_is_better, notes=notes,
+                                  word="better" if metric != "seconds" else "faster")
 
     def _repr_html_(self):
         return self.summary.to_html(float_format=lambda v: f"{v:.3f}")
@@ -265,9 +312,8 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True):
     rows, histories, models = [], {}, {}
     with tqdm(total=total, desc="training", unit="epoch", disable=not progress, mininterval=1.0) as bar:
         for name, cfg in checked.items():
-            data = get_data(cfg)
             for seed in seeds:
-                row, hist, model = _fit_one(name, cfg, data, seed, bar)
+                row, hist, model = _fit_one(name, cfg, get_data(cfg, seed), seed, bar)
                 rows.append(row)
                 histories.setdefault(name, []).append(hist)
                 if keep_models:

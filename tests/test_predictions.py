@@ -112,9 +112,12 @@ def test_reveal_with_a_verdict_maps_the_outcome_to_an_option(rec):
     v = paired([0.90, 0.91, 0.92], [0.93, 0.95, 0.95], a="none", b="standard")
     assert v.outcome == "B better"
     text = q.reveal(v)
-    assert "and the experiment agrees" in text and v.sentence() in text
+    assert "and the experiment agrees" in text and v.sentence_auto() in text
     entry = record.get("03/main")
-    assert entry["answer"] == "augmented" and entry["verdict"] == v.sentence()
+    assert entry["answer"] == "augmented" and entry["verdict"] == v.sentence_auto()
+    # the record keeps the per-seed values, so the tests can recompute the verdict independently
+    assert entry["verdict_record"]["a_values"] == [0.90, 0.91, 0.92]
+    assert entry["verdict_record"]["outcome"] == "B better"
     with pytest.raises(TypeError, match="build it with outcomes"):
         ask(qid="x/1").reveal(v)
     with pytest.raises(ValueError, match="missing"):

@@ -13,7 +13,7 @@ When every difference is the same number the spread is 0 and the interval is tha
 nonzero value then decides (each seed agreed exactly), and 0 means no clear difference.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,10 @@ class Verdict:
     high: float
     confidence: float
     higher_is_better: bool
+    a_values: tuple = ()
+    b_values: tuple = ()
+    word: str = "better"   # "better" for a score; e.g. "higher" for a quantity that is neither good nor bad
+    notes: dict = field(default_factory=dict, hash=False, compare=False)  # e.g. {"n_eval": 360, "subsets": 3}
 
     @property
     def n(self):
@@ -47,6 +51,27 @@ class Verdict:
         return "no clear difference"
 
     @property
+    def points_per_example(self):
+        """What one evaluation example is worth in percentage points (None when unknown)."""
+        n_eval = self.notes.get("n_eval")
+        return 100.0 / n_eval if n_eval else None
+
+    def as_record(self):
+        """A plain dict (JSON-ready) with everything needed to recompute the verdict independently."""
+        out = asdict(self)
+        out.update(kind="verdict", outcome=self.outcome, differences=list(self.differences),
+                   a_values=list(self.a_values), b_values=list(self.b_values), sentence=self.sentence_auto())
+        return out
+
+    def sentence_auto(self):
+        """``sentence`` in points for an accuracy-like metric (name ending in 'acc' or 'gap'), plain otherwise."""
+        if self.metric.endswith(("acc", "gap", "accuracy")):
+            worth = self.points_per_example
+            each = f" [one evaluation example = {worth:.2f} points]" if worth else ""
+            return self.sentence(scale=100, unit=" points") + each
+        return self.sentence()
+
+    @property
     def winner(self):
         """The name of the better setup, or None when there is no clear difference."""
         return {"A better": self.a, "B better": self.b}.get(self.outcome)
@@ -59,18 +84,24 @@ class Verdict:
         """One line a lesson prints, e.g. "standard - none, val_acc: +0.019 (95% CI +0.008 to +0.030, 3 seeds):
         standard better". ``scale=100, unit=' points'`` reports accuracies in percentage points."""
         f = (lambda v: f"{v * scale:+.3f}{unit}") if scale == 1 else (lambda v: f"{v * scale:+.1f}{unit}")
-        result = f"{self.winner} better" if self.decided else "no clear difference"
+        result = f"{self.winner} {self.word}" if self.decided else "no clear difference"
+        pairs = self.notes.get("pairs", "seeds")
         return (f"{self.b} - {self.a}, {self.metric}: {f(self.mean)} ({self.confidence:.0%} CI {f(self.low)} "
-                f"to {f(self.high)}, {self.n} seeds): {result}")
+                f"to {f(self.high)}, {self.n} {pairs}): {result}")
 
     def __str__(self):
-        return self.sentence()
+        return self.sentence_auto()
 
 
-def paired(a_values, b_values, a="A", b="B", metric="val_acc", confidence=0.95, higher_is_better=True):
+def paired(a_values, b_values, a="A", b="B", metric="val_acc", confidence=0.95, higher_is_better=True,
+           word="better", notes=None):
     """The verdict on B against A from per-seed values given in the same seed order.
 
     a_values, b_values: one number per seed each, paired by position (seed i of A with seed i of B).
+    word:  what the winner is, in the sentence: "better" for a score, "higher" (with higher_is_better=True) for a
+           quantity such as a pixel change or a time, where larger is neither good nor bad.
+    notes: context kept with the verdict, e.g. {"n_eval": number of validation examples behind each value,
+           "pairs": "seeds" (what each pair is: "images", "repeats"...), "subsets": distinct training subsets}.
     """
     from scipy import stats
 
@@ -93,4 +124,5 @@ def paired(a_values, b_values, a="A", b="B", metric="val_acc", confidence=0.95, 
         half = 0.0
         mean = float(d[0])
     return Verdict(a, b, metric, tuple(float(v) for v in d), mean, mean - half, mean + half, confidence,
-                   bool(higher_is_better))
+                   bool(higher_is_better), tuple(float(v) for v in a_arr), tuple(float(v) for v in b_arr),
+                   str(word), dict(notes or {}))

@@ -159,7 +159,7 @@ class Prediction:
             if self.outcomes is None:
                 raise TypeError("reveal got a Verdict, but the question has no outcomes: build it with "
                                 "outcomes={'A better': ..., 'B better': ..., 'no clear difference': ...}.")
-            return self.outcomes[result.outcome], result.sentence(), because
+            return self.outcomes[result.outcome], result.sentence_auto(), because
         validate.one_of("answer", result, self.options, what="answer")
         return result, None, because
 
@@ -170,13 +170,15 @@ class Prediction:
         because: the measurement behind the answer, e.g. "validation accuracy 0.91 -> 0.94".
         Shows a coloured callout and returns its text (a str that a notebook does not show a second time).
         """
+        measured = answer.as_record() if isinstance(answer, Verdict) else None
         answer, verdict, because = self._answer_of(answer, because)
         entry = record.get(self.id) or {}
         self.choice = entry.get("choice", self.choice)  # the committed answer, whatever was clicked since
         pending = self._radio.value if self.choice is None else None
         matched = None if self.choice is None else self.choice == answer
         self.closed = True
-        entry = record.update(self.id, answer=answer, because=because, verdict=verdict, matched=matched,
+        entry = record.update(self.id, answer=answer, because=because, verdict=verdict, verdict_record=measured,
+                              matched=matched,
                               selected_uncommitted=pending, closed=True,
                               revealed_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
         self._refresh(entry)
