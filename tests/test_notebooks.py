@@ -1,5 +1,6 @@
 """Every notebook runs top to bottom with papermill in the quick profile, records what it measured, and shows
-the stored output in each of its `# NBVAL_CHECK_OUTPUT` cells.
+the stored output in each of its `# NBVAL_CHECK_OUTPUT` cells. What the recorded figures must agree with is
+checked in test_evidence.py: each verdict recomputed from its per-seed numbers, never a fixed outcome.
 
 Each notebook is executed once per test session (notebook_runs.py); every test here reads that executed copy.
 """
@@ -9,19 +10,6 @@ import notebook_runs as nr
 
 LESSONS_AND_EXERCISES = nr.runs(nr.NOTEBOOKS)  # the exercise notebooks unfilled, as a learner opens them
 WITH_CHECKED_CELLS = [r for r in LESSONS_AND_EXERCISES if nr.checked_cells(nr.nbformat.read(r.path, as_version=4))]
-
-# What the course promises its quick profile shows, checked on the figures each notebook recorded.
-PROMISES = {
-    "03_augmentation_regularizes.ipynb": [
-        ("augmentation raises mean validation accuracy", lambda f: f["val_acc_aug"] > f["val_acc_none"]),
-        ("augmentation shrinks the mean train/validation gap", lambda f: f["gap_aug"] < f["gap_none"]),
-    ],
-    "06_limits_and_pitfalls.ipynb": [
-        ("the most extreme strength scores below the best one",
-         lambda f: f["val_acc_extreme_strength"] < f["val_acc_best_strength"]),
-        ("the label-aware flip removes 6/9 confusions", lambda f: f["six_nine_confusions_fix"] < f["six_nine_confusions_bug"]),
-    ],
-}
 
 
 @pytest.mark.notebook
@@ -33,8 +21,6 @@ def test_notebook_runs_in_quick_profile(run, executed):
     print(f"{run}: {ran.seconds:.0f} s, figures {ran.figures}")
     if run.name[:2].isdigit() and run.name[:2] != "00":
         assert ran.figures, f"{run.name} recorded no headline figures (call coursekit.record)"
-    for promise, holds in PROMISES.get(run.name, []):
-        assert holds(ran.figures), f"{run.name}: expected that {promise}; measured {ran.figures}"
 
 
 @pytest.mark.notebook

@@ -30,6 +30,36 @@ def test_same_seed_same_numbers(tiny):
         assert a[col].tolist() == b[col].tolist()
 
 
+def test_seeds_draw_their_own_training_subset_and_share_the_evaluation_splits(tiny):
+    per_seed = [ck.train.get_data(tiny, seed) for seed in (0, 1, 2)]
+    assert len({ck.train.subset_fingerprint(d) for d in per_seed}) == 3
+    for d in per_seed[1:]:
+        np.testing.assert_array_equal(d.x_val, per_seed[0].x_val)
+        np.testing.assert_array_equal(d.x_test, per_seed[0].x_test)
+    assert np.bincount(per_seed[1].y_train).tolist() == [5] * 10  # still balanced
+    # seed 0 trains on the subset ck.data.load gives; "fixed" gives every seed that one subset
+    same = ck.data.load("digits", n_per_class=5)
+    np.testing.assert_array_equal(per_seed[0].x_train, same.x_train)
+    fixed = {**tiny, "subset": "fixed"}
+    assert len({ck.train.subset_fingerprint(ck.train.get_data(fixed, s)) for s in (0, 1, 2)}) == 1
+    # a whole Dataset plus n_per_class varies the subset too; a Dataset already cut cannot
+    whole = {**tiny, "dataset": ck.data.load("digits")}
+    assert len({ck.train.subset_fingerprint(ck.train.get_data(whole, s)) for s in (0, 1)}) == 2
+    with pytest.raises(ValueError, match="Unknown subset"):
+        ck.train.config(subset="random")
+
+
+def test_runs_record_subset_steps_and_evaluation_sizes(tiny):
+    res = ck.train.compare({"none": tiny, "static": {**tiny, "augment": "standard", "static_copies": 1}},
+                           seeds=[0, 1, 2], progress=False)
+    none, static = (res.runs[res.runs["name"] == n] for n in ("none", "static"))
+    assert none["subset"].nunique() == 3 and none["subset"].tolist() == static["subset"].tolist()
+    assert (static["steps"].to_numpy() == 2 * none["steps"].to_numpy()).all()  # twice the data, twice the steps
+    assert (res.runs["n_val"] == 360).all() and (res.runs["n_train"] == [50] * 3 + [100] * 3).all()
+    v = res.verdict("none", "static")
+    assert v.notes["subsets"] == 3 and v.notes["n_eval"] == 360 and v.n == 3
+
+
 def test_compare_keeps_config_order_and_mean_helper(tiny):
     res = ck.train.compare({"b": tiny, "a": {**tiny, "dropout": 0.5}}, seeds=[0], progress=False)
     assert list(res.summary.index) == ["b", "a"]

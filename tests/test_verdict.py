@@ -71,3 +71,25 @@ def test_results_pair_by_seed_not_by_row_order():
     assert Results(runs).verdict("none", "aug", "gap").outcome == "B better"  # the gap shrank: lower is better
     with pytest.raises(KeyError, match="No config named 'flips'"):
         Results(runs).verdict("none", "flips")
+
+
+def test_a_verdict_keeps_its_values_and_context_and_says_what_one_example_is_worth():
+    v = paired([0.90, 0.91, 0.92], [0.93, 0.95, 0.94], "none", "standard", notes={"n_eval": 360})
+    rec = v.as_record()
+    assert rec["a_values"] == [0.90, 0.91, 0.92] and rec["b_values"] == [0.93, 0.95, 0.94]
+    assert rec["kind"] == "verdict" and rec["outcome"] == "B better" and rec["notes"] == {"n_eval": 360}
+    assert v.points_per_example == pytest.approx(100 / 360)
+    assert str(v) == rec["sentence"] and str(v).endswith("[one evaluation example = 0.28 points]")
+
+
+def test_a_quantity_that_is_neither_good_nor_bad_says_higher_and_names_its_pairs():
+    v = paired([0.0] * 4, [0.1, 0.2, 0.15, 0.12], "epoch 1 again", "epoch 2", metric="pixel change", word="higher",
+               notes={"pairs": "images"})
+    assert str(v).endswith("4 images): epoch 2 higher")
+
+
+def test_results_verdict_notes_the_evaluation_size_and_the_training_subsets():
+    runs = pd.DataFrame([dict(name=n, seed=s, val_acc=0.8 + 0.01 * s + (0.02 if n == "aug" else 0), n_val=360,
+                              subset=f"subset-{s}") for n in ("none", "aug") for s in range(3)])
+    v = Results(runs).verdict("none", "aug")
+    assert v.notes["n_eval"] == 360 and v.notes["subsets"] == 3 and v.notes["seeds"] == [0, 1, 2]

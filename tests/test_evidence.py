@@ -1,0 +1,195 @@
+"""Honest evidence: every verdict a notebook prints is recomputed here, independently of coursekit, from the
+per-seed numbers the run recorded; every "predict" question is revealed with a Verdict; no takeaway picks a
+winner with a bare comparison.
+
+Nothing here asserts a fixed outcome ("augmentation helps"): the course's claims are whatever the verdicts
+say, and these tests check that what was printed is what the numbers support.
+"""
+import ast
+import json
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import notebook_runs as nr
+
+# Every notebook that measures something: the lessons after setup (the scorecard only reads the record).
+MEASURING = [r for r in nr.runs(nr.LESSONS) if r.name[:2] not in ("00", "09")]
+WITH_QUESTIONS = MEASURING + nr.runs(nr.EXERCISES)
+# Ways of deciding between measured values that the verdict replaces.
+ORDERING = (ast.Lt, ast.Gt, ast.LtE, ast.GtE)
+PICKERS = {"max", "min", "idxmax", "idxmin", "argmax", "argmin", "nlargest", "nsmallest", "sorted"}
+TRAINING_METRICS = {"val_acc", "test_acc", "train_acc", "gap"}
+
+
+def printed_text(nb):
+    """Everything a notebook's code cells showed as text (streams, and the text form of displays)."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "stream":
+                parts.append(out.get("text", ""))
+            elif "data" in out:
+                parts.append(out["data"].get("text/plain", ""))
+    return "\n".join("".join(p) if isinstance(p, list) else p for p in parts)
+
+
+def predictions_of(ex):
+    """The run's own prediction record (course.execute points COURSEKIT_PREDICTIONS next to the copy)."""
+    path = ex.path.with_name(ex.path.stem + ".predictions.json")
+    return json.loads(path.read_text())["predictions"] if path.exists() else {}
+
+
+def verdicts_of(ex):
+    """{name: verdict record} of everything the run recorded with ck.record(...=verdict) or revealed."""
+    found = {k: v for k, v in ex.figures.items() if isinstance(v, dict) and v.get("kind") == "verdict"}
+    for qid, entry in predictions_of(ex).items():
+        if entry.get("verdict_record"):
+            found[f"reveal {qid}"] = entry["verdict_record"]
+    return found
+
+
+def scipy_outcome(record):
+    """The verdict recomputed with scipy.stats from the recorded per-seed values: (low, high, outcome)."""
+    a, b = np.asarray(record["a_values"], float), np.asarray(record["b_values"], float)
+    d = b - a
+    if np.allclose(d, d[0], rtol=0, atol=1e-12):  # no spread: the interval is the one difference
+        low = high = float(d[0])
+    else:
+        ci = stats.ttest_rel(b, a).confidence_interval(record["confidence"])
+        low, high = float(ci.low), float(ci.high)
+    if low > 0 or high < 0:
+        b_up = low > 0
+        outcome = "B better" if b_up == record["higher_is_better"] else "A better"
+    else:
+        outcome = "no clear difference"
+    return low, high, outcome
+
+
+def check_record(record):
+    """Problems of one recorded verdict (empty when it is honest)."""
+    problems = []
+    n = len(record["a_values"])
+    if n < 3 or len(record["b_values"]) != n:
+        return [f"{n} and {len(record['b_values'])} paired values: a verdict needs at least 3 pairs"]
+    d = np.subtract(record["b_values"], record["a_values"])
+    if not np.allclose(d, record["differences"], atol=1e-9):
+        problems.append("its differences are not b - a of its own values")
+    low, high, outcome = scipy_outcome(record)
+    if outcome != record["outcome"]:
+        problems.append(f"says {record['outcome']!r}, scipy's paired t-interval ({low:.4f}, {high:.4f}) says "
+                        f"{outcome!r}")
+    if not (np.isclose(low, record["low"], atol=1e-6) and np.isclose(high, record["high"], atol=1e-6)):
+        problems.append(f"interval ({record['low']:.4f}, {record['high']:.4f}) is not scipy's "
+                        f"({low:.4f}, {high:.4f})")
+    notes = record.get("notes", {})
+    if notes.get("pairs", "seeds") == "seeds" and "subsets" in notes and notes["subsets"] != n:
+        problems.append(f"{n} seeds trained on {notes['subsets']} distinct training subset(s): seeds must vary "
+                        "the training subset")
+    if record["metric"] in TRAINING_METRICS and notes.get("n_eval") and 100 / notes["n_eval"] > 0.5:
+        problems.append(f"one evaluation example is worth {100 / notes['n_eval']:.2f} points (over 0.5)")
+    return problems
+
+
+# ------------------------------------------------------------------ the checker itself can fail
+
+def _record(a, b, outcome, higher=True, **notes):
+    from coursekit.base.verdict import paired
+
+    rec = paired(a, b, higher_is_better=higher, notes=notes).as_record()
+    rec["outcome"] = outcome
+    return rec
+
+
+def test_the_checker_accepts_honest_verdicts_and_catches_each_kind_of_dishonest_one():
+    up = ([0.90, 0.91, 0.92, 0.90], [0.93, 0.95, 0.94, 0.93])
+    assert check_record(_record(*up, "B better", subsets=4, n_eval=360)) == []
+    assert check_record(_record([0.9, 0.91, 0.92], [0.91, 0.90, 0.93], "no clear difference")) == []
+    assert check_record(_record([0.5, 0.6, 0.7], [0.55, 0.65, 0.75], "B better")) == []  # equal differences
+    assert check_record(_record([0.2, 0.3, 0.25], [0.1, 0.2, 0.15], "B better", higher=False)) == []
+    # a mean difference with the interval across 0, called a win
+    assert "scipy's paired t-interval" in check_record(_record([0.858, 0.9, 0.82], [0.892, 0.85, 0.93],
+                                                               "B better"))[0]
+    assert "at least 3 pairs" in check_record(_record(*up, "B better") | {"a_values": [0.9, 0.91],
+                                                                          "b_values": [0.93, 0.95]})[0]
+    tampered = _record(*up, "B better") | {"low": 0.0}
+    assert any("is not scipy's" in p for p in check_record(tampered))
+    assert any("distinct training subset" in p for p in check_record(_record(*up, "B better", subsets=1)))
+    assert any("worth 2.50 points" in p for p in check_record(_record(*up, "B better", n_eval=40)))
+
+
+def bare_decisions(source):
+    """The ordering comparisons and winner-picking calls in one code cell's source."""
+    try:
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and any(isinstance(op, ORDERING) for op in node.ops):
+            found.append(f"line {node.lineno}: comparison {ast.unparse(node)}")
+        elif isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            if name in PICKERS:
+                found.append(f"line {node.lineno}: {name}(...)")
+    return found
+
+
+def is_takeaway_cell(source):
+    return ".reveal(" in source or "ck.record(" in source
+
+
+def test_the_bare_decision_scan_finds_what_it_should():
+    assert bare_decisions('answer = "a" if gap > 0.02 else "b"\nq.reveal(answer)')
+    assert bare_decisions("best = table['val_acc'].idxmax()\nck.record(best=best)")
+    assert bare_decisions("best = max(gaps, key=gaps.get)")
+    assert not bare_decisions("v = res.verdict('none', 'aug')\nprint(v)\nq.reveal(v)\nck.record(aug=v)")
+    assert not bare_decisions("mask = y == 6\nck.record(n=int(mask.sum()))")
+    assert is_takeaway_cell("q.reveal(v)") and not is_takeaway_cell("print(v)")
+
+
+# ------------------------------------------------------------------ static: the notebooks as stored
+
+@pytest.mark.parametrize("path", nr.NOTEBOOKS, ids=[p.name for p in nr.NOTEBOOKS])
+def test_no_takeaway_decides_with_a_bare_comparison(path):
+    nb = nr.nbformat.read(path, as_version=4)
+    found = {i: bare_decisions(c.source) for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and is_takeaway_cell(c.source)}
+    found = {i: f for i, f in found.items() if f}
+    assert not found, (f"{path.name}: cells that reveal or record decide with a bare comparison (use a Verdict's "
+                       f"outcome instead): {found}")
+
+
+# ------------------------------------------------------------------ on the executed copies
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("run", MEASURING, ids=nr.ids(MEASURING))
+def test_every_printed_verdict_agrees_with_scipy(run, executed):
+    ex = executed(run)
+    verdicts = verdicts_of(ex)
+    assert verdicts, f"{run.name} recorded no verdict: every comparison goes through a Verdict"
+    text = printed_text(ex.nb)
+    problems = {name: check_record(rec) for name, rec in verdicts.items()}
+    problems = {k: v for k, v in problems.items() if v}
+    assert not problems, f"{run.name}: {problems}"
+    unprinted = [name for name, rec in verdicts.items() if rec["sentence"] not in text]
+    assert not unprinted, f"{run.name}: verdicts recorded but never printed: {unprinted}"
+    for name, rec in verdicts.items():
+        print(f"{run.name} {name}: {rec['sentence']}")
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("run", WITH_QUESTIONS, ids=nr.ids(WITH_QUESTIONS))
+def test_every_question_is_revealed_with_a_verdict(run, executed):
+    ex = executed(run)
+    asked = {e: v for e, v in predictions_of(ex).items()}
+    source = "\n".join(c.source for c in nr.nbformat.read(run.path, as_version=4).cells if c.cell_type == "code")
+    if "widgets.predict(" not in source:
+        pytest.skip(f"{run.name} asks no question")
+    assert asked, f"{run.name} asks questions but its run left no prediction record"
+    unrevealed = [q for q, e in asked.items() if not e.get("closed")]
+    without = [q for q, e in asked.items() if e.get("closed") and not e.get("verdict_record")]
+    assert not unrevealed, f"{run.name}: questions never revealed: {unrevealed}"
+    assert not without, f"{run.name}: questions revealed with a string instead of a Verdict: {without}"
