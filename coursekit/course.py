@@ -141,7 +141,10 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
     # The run's own prediction record, never the learner's (coursekit.widgets.record).
     predictions = out_dir / (Path(path).stem + ".predictions.json")
     predictions.unlink(missing_ok=True)
-    env = {RECORD_ENV: str(rec.resolve()), "COURSEKIT_PREDICTIONS": str(predictions.resolve())}
+    compares = out_dir / (Path(path).stem + ".compares.jsonl")  # one line per ck.train.compare call
+    compares.unlink(missing_ok=True)
+    env = {RECORD_ENV: str(rec.resolve()), "COURSEKIT_PREDICTIONS": str(predictions.resolve()),
+           "COURSEKIT_COMPARE_LOG": str(compares.resolve())}
     env_before = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     start = time.perf_counter()

@@ -318,7 +318,30 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True):
                 histories.setdefault(name, []).append(hist)
                 if keep_models:
                     models.setdefault(name, []).append(model)
-    return Results(pd.DataFrame(rows), histories, models)
+    results = Results(pd.DataFrame(rows), histories, models)
+    _log_comparison(results, checked)
+    return results
+
+
+COMPARE_LOG_ENV = "COURSEKIT_COMPARE_LOG"
+
+
+def _log_comparison(results, checked):
+    """Append one line per compare() call to the file named by COURSEKIT_COMPARE_LOG (set by the course
+    runner): how many seeds, and how many distinct training subsets they drew, per config."""
+    import json
+    import os
+
+    log = os.environ.get(COMPARE_LOG_ENV)
+    if not log:
+        return
+    runs = results.runs
+    entry = {"configs": {name: {"seeds": int((runs["name"] == name).sum()),
+                                "subsets": int(runs.loc[runs["name"] == name, "subset"].nunique()),
+                                "whole_training_split": cfg["n_per_class"] is None}
+                         for name, cfg in checked.items()}}
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(json.dumps(entry) + "\n")
 
 
 def run(cfg, seeds=(0, 1, 2), name="run", **kwargs):

@@ -193,3 +193,38 @@ def test_every_question_is_revealed_with_a_verdict(run, executed):
     without = [q for q, e in asked.items() if e.get("closed") and not e.get("verdict_record")]
     assert not unrevealed, f"{run.name}: questions never revealed: {unrevealed}"
     assert not without, f"{run.name}: questions revealed with a string instead of a Verdict: {without}"
+
+
+def comparisons_of(ex):
+    """One entry per ck.train.compare call of the run (course.execute points COURSEKIT_COMPARE_LOG there)."""
+    path = ex.path.with_name(ex.path.stem + ".compares.jsonl")
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def seed_problems(comparisons):
+    """Configs trained on fewer than 3 seeds, or whose seeds shared one training subset."""
+    found = []
+    for i, entry in enumerate(comparisons):
+        for name, c in entry["configs"].items():
+            if c["seeds"] < 3:
+                found.append(f"compare call {i + 1}, {name!r}: {c['seeds']} seed(s)")
+            elif not c["whole_training_split"] and c["subsets"] != c["seeds"]:
+                found.append(f"compare call {i + 1}, {name!r}: {c['seeds']} seeds on {c['subsets']} subset(s)")
+    return found
+
+
+def test_the_seed_scan_catches_too_few_seeds_and_a_shared_subset():
+    ok = {"seeds": 3, "subsets": 3, "whole_training_split": False}
+    whole = {"seeds": 3, "subsets": 1, "whole_training_split": True}
+    assert seed_problems([{"configs": {"none": ok, "aug": ok, "all": whole}}]) == []
+    assert seed_problems([{"configs": {"none": {**ok, "seeds": 2, "subsets": 2}}}])
+    assert seed_problems([{"configs": {"none": {**ok, "subsets": 1}}}])
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("run", MEASURING, ids=nr.ids(MEASURING))
+def test_every_comparison_uses_at_least_3_seeds_that_vary_the_training_subset(run, executed):
+    comparisons = comparisons_of(executed(run))
+    problems = seed_problems(comparisons)
+    assert not problems, f"{run.name}: {problems}"
+    print(f"{run.name}: {len(comparisons)} compare calls, all on 3+ seeds with their own training subsets")
