@@ -27,9 +27,9 @@ class Question:
 
 
 QUESTIONS = {
-    "01/gap": Question("01_overfitting", "training vs. validation accuracy of a small CNN"),
-    "01/regularizer": Question("01_overfitting", "which regularizer shrinks the gap most"),
-    "02/epochs": Question("02_what_is_augmentation", "does the pipeline show new versions each epoch"),
+    "01/gap": Question("01_overfitting", "training vs. validation accuracy of a small CNN, seed by seed"),
+    "01/regularizer": Question("01_overfitting", "does dropout shrink the train/validation gap against the baseline"),
+    "02/epochs": Question("02_what_is_augmentation", "does the pipeline show new versions each epoch (per image)"),
     "03/main": Question("03_augmentation_regularizes", "what augmentation does to accuracy and the gap"),
     "03/size": Question("03_augmentation_regularizes", "augmented small set vs. a plain larger set",
                         myth="like-real-data", believes=("augmented", "about the same")),
