@@ -37,7 +37,7 @@ from . import ex1_pipeline_pitfalls, ex2_choosing_augmentations, solutions  # no
 from .core import MESSAGES, STATUSES, Exercise, Property, Result, ____, is_blank  # noqa: F401
 from .ex1_pipeline_pitfalls import digit_augmenter  # noqa: F401  (the notebooks use it)
 from .judge import MIN_CHANGE, MIN_RECOGNISED, realism  # noqa: F401
-from .measure import check_images, epoch_change  # noqa: F401
+from .measure import check_images, epoch_change, epoch_changes  # noqa: F401
 
 _QUESTIONS = {"ex1": ex1_pipeline_pitfalls.QUESTIONS, "ex2": ex2_choosing_augmentations.QUESTIONS}
 

@@ -114,18 +114,25 @@ def _kind(node, name):
     return name in type(node).__name__
 
 
-def epoch_change(ds, n=None):
-    """Mean absolute pixel change between two passes over a dataset of (images, labels) batches.
+def epoch_changes(ds, n=None):
+    """The mean absolute pixel change of EACH image between two passes over a dataset of (images, labels)
+    batches, in label order: one number per image (pair them with another pipeline's, image by image).
 
-    0 means both epochs showed exactly the same images: the augmentation is frozen (or absent).
+    0 means both epochs showed exactly that image again: the augmentation is frozen (or absent).
     Works with shuffled datasets whose labels identify the examples (as the exercises' are).
     """
     n = n or 10**6
     a, ya, _, _ = read_epoch(ds, n, "the dataset")
     b, yb, _, _ = read_epoch(ds, n, "the dataset")
     if a.shape != b.shape:
-        return float("nan")
-    return float(np.abs(a[np.argsort(ya, kind="stable")] - b[np.argsort(yb, kind="stable")]).mean())
+        return np.full(len(a), np.nan, dtype="float64")
+    diff = np.abs(a[np.argsort(ya, kind="stable")] - b[np.argsort(yb, kind="stable")])
+    return diff.reshape(len(diff), -1).mean(axis=1).astype("float64")
+
+
+def epoch_change(ds, n=None):
+    """Mean absolute pixel change between two passes over a dataset (the mean of ``epoch_changes``)."""
+    return float(epoch_changes(ds, n).mean())
 
 
 # ------------------------------------------------------------------ a training pipeline, measured

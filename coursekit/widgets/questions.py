@@ -42,6 +42,6 @@ QUESTIONS = {
     "06/combo": Question("06_limits_and_pitfalls", "augmentation alone or combined with other regularizers",
                          myth="enough-alone", believes=("augmentation alone",)),
     "07/timeseries": Question("07_beyond_images", "time-series augmentation on sensor data",
-                              myth="images-only", believes=("change it by less", "lower it")),
+                              myth="images-only", believes=("no clear difference", "lower it")),
     "08/crop": Question("08_capstone_real_photos", "the fast trainers' crop against no augmentation"),
 }
