@@ -132,7 +132,10 @@ def bare_decisions(source):
         elif isinstance(node, ast.Call):
             f = node.func
             name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-            if name in PICKERS:
+            on_module = isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in ("np", "numpy")
+            given_axis = len(node.args) >= (2 if on_module else 1) or any(k.arg == "axis" for k in node.keywords)
+            per_row = name in ("argmax", "argmin") and given_axis  # the predicted class of each example
+            if name in PICKERS and not per_row:
                 found.append(f"line {node.lineno}: {name}(...)")
     return found
 
@@ -147,6 +150,9 @@ def test_the_bare_decision_scan_finds_what_it_should():
     assert bare_decisions("best = max(gaps, key=gaps.get)")
     assert not bare_decisions("v = res.verdict('none', 'aug')\nprint(v)\nq.reveal(v)\nck.record(aug=v)")
     assert not bare_decisions("mask = y == 6\nck.record(n=int(mask.sum()))")
+    assert not bare_decisions("acc = (model.predict(x).argmax(axis=1) == y).mean()\nck.record(acc=acc)")
+    assert bare_decisions("best = np.argmax(scores)\nck.record(best=best)")
+    assert not bare_decisions("pred = np.argmax(probs, axis=1)\nck.record(acc=(pred == y).mean())")
     assert is_takeaway_cell("q.reveal(v)") and not is_takeaway_cell("print(v)")
 
 
