@@ -56,21 +56,36 @@ def images_per_second(dataset, batches=None, warmup=1):
 
 
 def throughput_table(datasets, batches=20, warmup=1, repeats=3):
-    """Time several pipelines side by side: a DataFrame with images/s per pipeline (best of ``repeats``).
+    """Time several pipelines side by side: a DataFrame with images/s per pipeline, one row each.
 
-    datasets: {name: tf.data.Dataset}. The best of several repeats is the fairest figure on a
-    shared machine, where other work only ever slows a pipeline down.
+    datasets: {name: tf.data.Dataset}. Columns: ``images_per_sec`` (the best of ``repeats``: the fairest
+    single figure on a shared machine, where other work only ever slows a pipeline down),
+    ``relative_to_first`` (that best over the first pipeline's best) and ``repeat_1`` ... ``repeat_<repeats>``,
+    every repeat's own figure. The repeats are interleaved (repeat 1 times every pipeline, then repeat 2...),
+    so the pipelines of one repeat ran close together in time: compare two pipelines repeat by repeat with
+    ``ck.verdict.paired(repeat_values(table, a), repeat_values(table, b), notes={"pairs": "repeats"})``.
     """
     if not isinstance(datasets, dict) or not datasets:
         raise TypeError("datasets must be a non-empty dict {name: tf.data.Dataset}.")
     validate.positive_int(repeats, "repeats")
-    rows = []
-    for name, ds in datasets.items():
-        rates = [images_per_second(ds, batches=batches, warmup=warmup) for _ in range(repeats)]
-        rows.append(dict(pipeline=str(name), images_per_sec=max(rates)))
-    table = pd.DataFrame(rows).set_index("pipeline")
+    rates = {str(name): [] for name in datasets}
+    for _ in range(repeats):
+        for name, ds in datasets.items():
+            rates[str(name)].append(images_per_second(ds, batches=batches, warmup=warmup))
+    table = pd.DataFrame({"images_per_sec": {name: max(r) for name, r in rates.items()}})
+    table.index.name = "pipeline"
     table["relative_to_first"] = table["images_per_sec"] / table["images_per_sec"].iloc[0]
+    for i in range(repeats):
+        table[f"repeat_{i + 1}"] = [rates[name][i] for name in table.index]
     return table
+
+
+def repeat_values(table, name):
+    """One pipeline's images/s in every repeat of a ``throughput_table``, in repeat order (a list of floats)."""
+    if name not in table.index:
+        raise KeyError(f"No pipeline named {name!r}; pipelines here: {list(table.index)}.")
+    cols = [c for c in table.columns if str(c).startswith("repeat_")]
+    return [float(v) for v in table.loc[name, cols]]
 
 
 def serial_dataset(x, y, augment=None, batch_size=32, seed=0, kind="photos", shuffle=False):

@@ -89,3 +89,23 @@ def test_gpu_input_benchmark_prints_its_three_setups_and_ratios():
     for name in ("augmentation in tf.data", "augmentation in the model", "no augmentation"):
         assert name in out
     assert out.count("ratio ") == 2 and out.count("waiting for input") == 3
+
+
+def test_table_keeps_every_repeat_interleaved_for_a_paired_verdict():
+    x, y = _images()
+    order = []
+
+    def tagged(tag):
+        def note(i):
+            order.append(tag)
+            return np.zeros((8, 4), np.float32)
+        return tf.data.Dataset.range(1).map(lambda i: tf.numpy_function(note, [i], tf.float32))
+
+    table = benchmark.throughput_table({"a": tagged("a"), "b": tagged("b")}, batches=1, warmup=0, repeats=3)
+    assert list(table.columns) == ["images_per_sec", "relative_to_first", "repeat_1", "repeat_2", "repeat_3"]
+    runs = [tag for i, tag in enumerate(order) if i == 0 or order[i - 1] != tag]  # tf.data may read ahead
+    assert runs == ["a", "b"] * 3  # repeat 1 times every pipeline, then repeat 2, ...
+    values = benchmark.repeat_values(table, "b")
+    assert len(values) == 3 and table.loc["b", "images_per_sec"] == max(values)
+    with pytest.raises(KeyError, match="pipelines here"):
+        benchmark.repeat_values(table, "c")
