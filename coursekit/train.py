@@ -299,10 +299,13 @@ class Results:
         return self.summary.to_string(float_format=lambda v: f"{v:.3f}")
 
 
-def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True):
+def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="config"):
     """Train every config with every seed; return Results (runs, summary, histories, models).
 
     configs: {name: config dict}; each dict is completed with ``config(**...)``.
+    order:   "config" trains all seeds of one config, then the next config; "seed" trains every config of
+             one seed back to back, then the next seed. Results are the same either way; for timings "seed"
+             pairs runs that shared the machine's load at the same moment.
     """
     if not isinstance(configs, dict) or not configs:
         raise TypeError("configs must be a non-empty dict {name: config}, e.g. {'none': cfg_a, 'standard': cfg_b}.")
@@ -310,15 +313,22 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True):
     checked = {str(name): config(**cfg) for name, cfg in configs.items()}
     total = sum(c["epochs"] for c in checked.values()) * len(seeds)
     rows, histories, models = [], {}, {}
+    validate.one_of("order", order, ("config", "seed"), what="order")
+    pairs = ([(name, seed) for name in checked for seed in seeds] if order == "config"
+             else [(name, seed) for seed in seeds for name in checked])
     with tqdm(total=total, desc="training", unit="epoch", disable=not progress, mininterval=1.0) as bar:
-        for name, cfg in checked.items():
-            for seed in seeds:
-                row, hist, model = _fit_one(name, cfg, get_data(cfg, seed), seed, bar)
-                rows.append(row)
-                histories.setdefault(name, []).append(hist)
-                if keep_models:
-                    models.setdefault(name, []).append(model)
-    results = Results(pd.DataFrame(rows), histories, models)
+        for name, seed in pairs:
+            cfg = checked[name]
+            row, hist, model = _fit_one(name, cfg, get_data(cfg, seed), seed, bar)
+            rows.append(row)
+            histories.setdefault(name, []).append(hist)
+            if keep_models:
+                models.setdefault(name, []).append(model)
+    runs = pd.DataFrame(rows)
+    if order == "seed":  # rows, histories and models grouped by config as with order="config"
+        runs = runs.sort_values("name", key=lambda col: col.map(list(checked).index), kind="stable")
+        runs = runs.reset_index(drop=True)
+    results = Results(runs, histories, models)
     _log_comparison(results, checked)
     return results
 

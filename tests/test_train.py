@@ -102,3 +102,13 @@ def test_build_cnn_outputs_probabilities():
     out = model.predict(np.zeros((2, 16, 16, 1), "float32"), verbose=0)
     assert out.shape == (2, 10)
     np.testing.assert_allclose(out.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_seed_first_order_gives_the_same_results_grouped_by_config(tiny):
+    configs = {"b": tiny, "a": {**tiny, "dropout": 0.5}}
+    by_config = ck.train.compare(configs, seeds=[0, 1], progress=False, keep_models=False).runs
+    by_seed = ck.train.compare(configs, seeds=[0, 1], progress=False, keep_models=False, order="seed").runs
+    assert by_seed["name"].tolist() == ["b", "b", "a", "a"] and by_seed["seed"].tolist() == [0, 1, 0, 1]
+    assert by_seed["val_acc"].tolist() == by_config["val_acc"].tolist()
+    with pytest.raises(ValueError, match="Unknown order"):
+        ck.train.compare(configs, seeds=[0], order="random")

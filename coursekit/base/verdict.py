@@ -83,7 +83,9 @@ class Verdict:
     def sentence(self, scale=1.0, unit=""):
         """One line a lesson prints, e.g. "standard - none, val_acc: +0.019 (95% CI +0.008 to +0.030, 3 seeds):
         standard better". ``scale=100, unit=' points'`` reports accuracies in percentage points."""
-        f = (lambda v: f"{v * scale:+.3f}{unit}") if scale == 1 else (lambda v: f"{v * scale:+.1f}{unit}")
+        size = max(abs(self.low), abs(self.high), abs(self.mean)) * scale
+        digits = 1 if scale != 1 else 0 if size >= 100 else 1 if size >= 10 else 3  # images/s need no decimals
+        f = lambda v: f"{v * scale:+.{digits}f}{unit}"  # noqa: E731
         result = f"{self.winner} {self.word}" if self.decided else "no clear difference"
         pairs = self.notes.get("pairs", "seeds")
         return (f"{self.b} - {self.a}, {self.metric}: {f(self.mean)} ({self.confidence:.0%} CI {f(self.low)} "
