@@ -46,7 +46,9 @@ DEFAULTS = dict(
     width=32,              # filters in the first convolution
     dropout=0.0,
     weight_decay=0.0,      # L2 factor on the weights
-    epochs=30,
+    epochs=30,            # the most epochs a run trains
+    early_stopping=None,  # patience in epochs: stop once validation accuracy has not improved for that many
+                          # epochs, and keep the weights of its best epoch (None: train every epoch, keep the last)
     batch_size=32,
     learning_rate=1e-3,
 )
@@ -80,6 +82,8 @@ def config(**settings):
     validate.positive_int(cfg["batch_size"], "batch_size")
     validate.positive_int(cfg["width"], "width")
     validate.positive_int(cfg["static_copies"], "static_copies", allow_zero=True)
+    if cfg["early_stopping"] is not None:
+        validate.positive_int(cfg["early_stopping"], "early_stopping")
     validate.fraction(cfg["dropout"], "dropout", 0.0, 0.95)
     validate.fraction(cfg["weight_decay"], "weight_decay", 0.0, 1.0)
     validate.fraction(cfg["learning_rate"], "learning_rate", 1e-7, 1.0)
@@ -229,15 +233,21 @@ def _fit_one(name, cfg, data, seed, bar):
     callbacks = [_ProgressBar(bar, f"{name} seed {seed}")]
     if len(data.x_train) <= 5000:
         callbacks.insert(0, _CleanTrainAccuracy(data.x_train, data.y_train))
+    if cfg["early_stopping"]:  # selects an epoch on validation: val_acc is then optimistic, test_acc is not
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", restore_best_weights=True,
+                                                       patience=cfg["early_stopping"]))
     start = time.perf_counter()
     hist = model.fit(train_ds, validation_data=val_ds, epochs=cfg["epochs"], verbose=0,
                      callbacks=callbacks, shuffle=False)  # the dataset shuffles itself, seeded
     seconds = time.perf_counter() - start
+    epochs_run = len(hist.history["loss"])
+    bar.update(cfg["epochs"] - epochs_run)  # the epochs early stopping skipped
     train_acc = _accuracy(model, data.x_train, data.y_train)
     val_acc = _accuracy(model, data.x_val, data.y_val)
     row = dict(name=name, seed=seed, train_acc=train_acc, val_acc=val_acc, gap=train_acc - val_acc,
                test_acc=_accuracy(model, data.x_test, data.y_test), epochs=cfg["epochs"],
-               seconds=seconds, images_per_sec=len(x) * cfg["epochs"] / seconds,
+               epochs_run=epochs_run, best_epoch=int(np.argmax(hist.history["val_accuracy"])) + 1,
+               seconds=seconds, images_per_sec=len(x) * epochs_run / seconds,
                replicas=strategy.num_replicas_in_sync, steps=int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
                n_train=len(x), n_val=len(data.x_val), n_test=len(data.x_test), subset=subset_fingerprint(data))
     return row, {k: [float(v) for v in vals] for k, vals in hist.history.items()}, model

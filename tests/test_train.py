@@ -112,3 +112,17 @@ def test_seed_first_order_gives_the_same_results_grouped_by_config(tiny):
     assert by_seed["val_acc"].tolist() == by_config["val_acc"].tolist()
     with pytest.raises(ValueError, match="Unknown order"):
         ck.train.compare(configs, seeds=[0], order="random")
+
+
+def test_early_stopping_keeps_the_best_epoch(tiny):
+    cfg = {**tiny, "epochs": 12, "early_stopping": 2}
+    res = ck.train.run(cfg, seeds=[0], progress=False)
+    row, hist = res.runs.iloc[0], res.histories["run"][0]
+    assert row["epochs_run"] == len(hist["val_accuracy"]) == min(12, row["best_epoch"] + 2)
+    assert row["best_epoch"] == int(np.argmax(hist["val_accuracy"])) + 1
+    assert row["val_acc"] == pytest.approx(max(hist["val_accuracy"]), abs=1e-6)  # the best epoch's weights
+    assert row["steps"] == row["epochs_run"] * 2  # 50 images in batches of 32: 2 steps an epoch
+    plain = ck.train.run(tiny, seeds=[0], progress=False).runs.iloc[0]
+    assert plain["epochs_run"] == tiny["epochs"]
+    with pytest.raises(ValueError, match="early_stopping must be at least 1"):
+        ck.train.config(early_stopping=0)

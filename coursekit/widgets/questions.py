@@ -37,9 +37,10 @@ QUESTIONS = {
     "04/flip": Question("04_tf_techniques", "flips or noise on faces"),
     "05/cache": Question("05_pipelines", "image change between two epochs, cache after vs. before the random map"),
     "05/speed": Question("05_pipelines", "per-example map vs. Keras layers after batching"),
-    "06/strength": Question("06_limits_and_pitfalls", "where accuracy peaks along the strength sweep",
-                            myth="always-helps", believes=("the strongest",)),
-    "06/combo": Question("06_limits_and_pitfalls", "augmentation alone or combined with other regularizers",
+    "06/strength": Question("06_limits_and_pitfalls", "the strongest augmentation vs. the strength chosen on "
+                            "validation, on test", myth="always-helps", believes=("the strongest",)),
+    "06/static": Question("06_limits_and_pitfalls", "a once-augmented copy vs. augmentation on the fly, equal steps"),
+    "06/combo": Question("06_limits_and_pitfalls", "does dropout add to augmentation, or is augmentation alone enough",
                          myth="enough-alone", believes=("augmentation alone",)),
     "07/timeseries": Question("07_beyond_images", "time-series augmentation on sensor data",
                               myth="images-only", believes=("no clear difference", "lower it")),
