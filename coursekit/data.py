@@ -4,7 +4,8 @@ Offline (they ship inside scikit-learn, scikit-image and coursekit, so they work
 
 - ``digits``  8x8 handwritten digits (1,797 images, 10 classes), resized (16x16 by default)
 - ``faces``   25x25 faces vs. non-faces from scikit-image's ``lfw_subset`` (200 images, 2 classes)
-- ``basic_motions`` smartwatch accelerometer + gyroscope series, 4 activities
+- ``basic_motions`` smartwatch accelerometer + gyroscope series, 4 activities (80 real recordings)
+- ``synthetic_motions`` the same sensors and activities, generated (1,200 recordings, 300 per activity)
 
 Online (downloaded once into a cache folder, checked against published checksums):
 
@@ -33,7 +34,13 @@ def _basic_motions(image_size):
     return x, y, list(names), "timeseries", None
 
 
-_OFFLINE_LOADERS = {"digits": image_datasets.digits, "faces": image_datasets.faces, "basic_motions": _basic_motions}
+def _synthetic_motions(image_size):
+    x, y, names = series_data.make_motions(n_per_class=300, seed=0)  # the data are fixed; the split follows seed
+    return x, y, names, "timeseries", None
+
+
+_OFFLINE_LOADERS = {"digits": image_datasets.digits, "faces": image_datasets.faces, "basic_motions": _basic_motions,
+                    "synthetic_motions": _synthetic_motions}
 _ONLINE_LOADERS = {"cifar10": online.cifar10, "fashion_mnist": online.fashion_mnist, "tf_flowers": online.tf_flowers}
 OFFLINE = tuple(_OFFLINE_LOADERS)
 ONLINE = tuple(_ONLINE_LOADERS)

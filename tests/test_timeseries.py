@@ -163,3 +163,52 @@ def test_plots_are_titled_and_labelled():
     assert [a.get_title() for a in fig.axes] == names
     with pytest.raises(ValueError, match="channel 9 does not exist"):
         ts.plot_augmentations(SERIES, {"jitter": ts.Jitter(0.1)}, channel=9)
+
+
+# ---------------------------------------------------------------- synthetic motions
+
+def test_make_motions_shapes_balance_and_finite_values():
+    x, y, names = ts.make_motions(n_per_class=20, seed=3)
+    assert x.shape == (80, 100, 6) and x.dtype == np.float32 and y.dtype == np.int64
+    assert names == ["Standing", "Running", "Walking", "Badminton"] == ts.MOTION_CLASSES
+    assert np.bincount(y).tolist() == [20] * 4
+    assert np.isfinite(x).all()
+    assert len(set(y[:8].tolist())) > 1  # shuffled, not one class after the other
+
+
+def test_make_motions_is_deterministic_by_seed():
+    a, ya, _ = ts.make_motions(n_per_class=5, seed=1)
+    b, yb, _ = ts.make_motions(n_per_class=5, seed=1)
+    c, _, _ = ts.make_motions(n_per_class=5, seed=2)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ya, yb)
+    assert not np.allclose(a, c)
+    assert ts.make_motions(n_per_class=5, seed=1, steps=40)[0].shape == (20, 40, 6)
+
+
+def test_make_motions_is_physically_plausible():
+    x, y, names = ts.make_motions(n_per_class=50, seed=0)
+    acc_length = np.linalg.norm(x[:, :, :3], axis=2)
+    standing, running = y == names.index("Standing"), y == names.index("Running")
+    # Standing still, the accelerometer reads gravity: about 1 g in length, whatever the watch's angle.
+    assert abs(np.median(acc_length[standing]) - 1.0) < 0.15
+    # Running shakes and turns the watch far more than standing still.
+    assert x[running].std(axis=1).mean() > 3 * x[standing].std(axis=1).mean()
+    # The watch's angle varies: where gravity shows up differs between standing recordings.
+    assert x[standing][:, :, :3].mean(axis=1).std(axis=0).max() > 0.2
+
+
+def test_make_motions_refuses_bad_arguments():
+    with pytest.raises(ValueError):
+        ts.make_motions(n_per_class=0)
+    with pytest.raises(ValueError, match="at least 20"):
+        ts.make_motions(n_per_class=2, steps=10)
+
+
+def test_data_load_synthetic_motions_has_a_large_validation_split():
+    d = ck.data.load("synthetic_motions", n_per_class=3, seed=1)
+    assert d.kind == "timeseries" and d.input_shape == (100, 6)
+    assert len(d.x_train) == 12 and np.bincount(d.y_train).tolist() == [3] * 4
+    assert len(d.x_val) >= 200 and len(d.x_test) >= 200
+    assert np.bincount(d.y_val).tolist() == [len(d.y_val) // 4] * 4
+    assert "synthetic_motions" in ck.data.OFFLINE
