@@ -3,7 +3,9 @@
 - ``prediction_consistency``: how often a model keeps its prediction when the input is transformed;
 - ``invariance_table``: that, and accuracy on transformed images, for many models and transforms;
 - ``equivalent_size``: how many real training examples a plain model needs to match a given accuracy;
-- ``tta_accuracy``: test-time augmentation: accuracy of the averaged prediction over transformed views.
+- ``tta_accuracy``: test-time augmentation: accuracy of the averaged prediction over transformed views;
+- ``accuracies``: the accuracy of each of several models (e.g. one per seed) on one evaluation set;
+- ``stroke_thickness`` and ``top_per_class``: pick out a real style (thick strokes) to build a shifted test set.
 """
 import numpy as np
 import pandas as pd
@@ -123,3 +125,55 @@ def tta_accuracy(model, x, y, augment, n_views=4, seed=0, kind="digits", views=N
     plain = float((probs[0].argmax(axis=1) == y).mean())
     tta = float((probs.mean(axis=0).argmax(axis=1) == y).mean())
     return plain, tta
+
+
+def accuracies(models, x, y, kind="digits"):
+    """The accuracy of each model on (x, y), in the models' order: one number per model (e.g. per seed)."""
+    group = models if isinstance(models, (list, tuple)) else [models]
+    x, y = pipeline.check_inputs(x, y, kind)
+    out = []
+    for model in group:
+        _check_model(model)
+        out.append(float((_predict(model, x) == y).mean()))
+    return out
+
+
+def stroke_thickness(x, threshold=0.5):
+    """The average stroke width of each image, in pixels: its ink divided by the length of its skeleton.
+
+    x: one-channel images (N, H, W, 1) or (N, H, W), light strokes on a dark background, values in [0, 1].
+    The ink is the sum of the pixel values; the skeleton is the one-pixel-wide centre line of the pixels above
+    ``threshold`` (``skimage.morphology.skeletonize``). A stroke twice as wide carries twice the ink for each
+    pixel of its centre line. An image with no pixel above the threshold gets 0.
+    """
+    from skimage.morphology import skeletonize
+
+    x = np.asarray(x, dtype="float32")
+    if x.ndim == 4 and x.shape[-1] == 1:
+        x = x[..., 0]
+    if x.ndim != 3:
+        raise ValueError(f"x must be one-channel images shaped (N, H, W, 1) or (N, H, W); got shape {x.shape}.")
+    validate.fraction(float(threshold), "threshold", 0.0, 1.0)
+    out = np.zeros(len(x))
+    for i, image in enumerate(x):
+        length = int(skeletonize(image > threshold).sum())
+        out[i] = float(image.sum()) / length if length else 0.0
+    return out
+
+
+def top_per_class(values, y, fraction):
+    """A boolean mask of the examples whose value is among the highest ``fraction`` of their own class.
+
+    Each class contributes round(fraction x its size) examples (at least 1), so the mask keeps the classes
+    balanced as they are; ties are broken by position (stable), so the same input gives the same mask.
+    """
+    values, y = np.asarray(values, dtype="float64"), np.asarray(y)
+    if values.shape != y.shape or values.ndim != 1:
+        raise ValueError(f"values and y need one entry per example each; got shapes {values.shape} and {y.shape}.")
+    validate.fraction(float(fraction), "fraction", 0.01, 1.0)
+    mask = np.zeros(len(y), dtype=bool)
+    for c in np.unique(y):
+        idx = np.flatnonzero(y == c)
+        k = max(1, int(round(fraction * len(idx))))
+        mask[idx[np.argsort(values[idx], kind="stable")][len(idx) - k:]] = True
+    return mask

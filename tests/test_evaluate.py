@@ -92,3 +92,28 @@ def test_equivalent_size_checks_input():
         evaluate.equivalent_size([10, 30], [0.8], 0.9)
     with pytest.raises(ValueError, match="target"):
         evaluate.equivalent_size([10, 30], [0.8, 0.9], 1.5)
+
+
+def test_stroke_thickness_measures_the_width_of_a_stroke_in_pixels():
+    x = np.zeros((3, 16, 16), dtype="float32")
+    x[0, 2:14, 7:8] = 1.0    # a vertical bar 1 pixel wide
+    x[1, 2:14, 6:9] = 1.0    # the same bar, 3 pixels wide
+    thin, thick, empty = evaluate.stroke_thickness(x[..., None])
+    assert thick > 2 * thin and empty == 0.0
+    assert 0.9 <= thin <= 1.3 and 2.7 <= thick <= 4.0  # ink per pixel of centre line (a bit short at the ends)
+
+
+def test_top_per_class_keeps_each_class_balanced():
+    y = np.array([0] * 6 + [1] * 3)
+    values = np.array([5, 1, 4, 2, 6, 3, 10, 30, 20], dtype=float)
+    mask = evaluate.top_per_class(values, y, 1 / 3)
+    assert mask.tolist() == [True, False, False, False, True, False, False, True, False]
+    with pytest.raises(ValueError, match="one entry per example"):
+        evaluate.top_per_class(values[:3], y, 0.5)
+
+
+def test_accuracies_one_number_per_model(images):
+    y = np.array([1] * 20 + [0] * 20)  # the first 20 are brighter on the left: class 1 for _left_vs_right
+    models = [_model(_left_vs_right), _model(_brightness)]
+    accs = evaluate.accuracies(models, images, y)
+    assert len(accs) == 2 and accs[0] == 1.0 and 0.0 <= accs[1] <= 1.0
