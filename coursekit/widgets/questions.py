@@ -34,7 +34,7 @@ QUESTIONS = {
     "03/size": Question("03_augmentation_regularizes", "augmented small set vs. a plain larger set",
                         myth="like-real-data", believes=("augmented", "about the same")),
     "03/invariance": Question("03_augmentation_regularizes", "which model keeps its prediction under transforms"),
-    "04/flip": Question("04_tf_techniques", "flips or noise on faces"),
+    "04/flip": Question("04_tf_techniques", "flips or noise on texture patches"),
     "05/cache": Question("05_pipelines", "cache after the random map"),
     "05/speed": Question("05_pipelines", "per-example map vs. Keras layers after batching"),
     "06/strength": Question("06_limits_and_pitfalls", "where accuracy peaks along the strength sweep",
