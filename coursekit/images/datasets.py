@@ -92,6 +92,7 @@ def textures(image_size, patch=16):
         x[part] = resize(np.concatenate(xs)[..., None], image_size or patch)
         y[part] = np.concatenate(ys)
     own = {"val": (x["val"], y["val"]), "test": (x["test"], y["test"])}
+    # kind "photos": its presets flip horizontally and change lighting, both label-preserving for materials
     return x["train"], y["train"], list(TEXTURES), "photos", own
 
 
