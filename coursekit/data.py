@@ -4,6 +4,8 @@ Offline (they ship inside scikit-learn, scikit-image and coursekit, so they work
 
 - ``digits``  8x8 handwritten digits (1,797 images, 10 classes), resized (16x16 by default)
 - ``faces``   25x25 faces vs. non-faces from scikit-image's ``lfw_subset`` (200 images, 2 classes)
+- ``textures`` 16x16 patches of six real textures and photos from scikit-image (brick, grass, gravel, moon,
+  tissue, stars; 960 train, 288 validation, 288 test), its splits cut from disjoint bands of each image
 - ``basic_motions`` smartwatch accelerometer + gyroscope series, 4 activities (80 real recordings)
 - ``synthetic_motions`` the same sensors and activities, generated (1,200 recordings, 300 per activity)
 
@@ -39,7 +41,8 @@ def _synthetic_motions(image_size):
     return x, y, names, "timeseries", None
 
 
-_OFFLINE_LOADERS = {"digits": image_datasets.digits, "faces": image_datasets.faces, "basic_motions": _basic_motions,
+_OFFLINE_LOADERS = {"digits": image_datasets.digits, "faces": image_datasets.faces,
+                    "textures": image_datasets.textures, "basic_motions": _basic_motions,
                     "synthetic_motions": _synthetic_motions}
 _ONLINE_LOADERS = {"cifar10": online.cifar10, "fashion_mnist": online.fashion_mnist, "tf_flowers": online.tf_flowers}
 OFFLINE = tuple(_OFFLINE_LOADERS)
@@ -56,6 +59,8 @@ def load(name, n_per_class=None, image_size=None, seed=0, val_fraction=0.2, test
                   Validation and test splits stay whole.
     image_size:   resize images to image_size x image_size (None: the dataset's course default).
     seed:         the split and the subset depend on it, and on nothing else.
+    val_fraction, test_fraction: the random split's sizes; a dataset with its own splits (``textures``, whose
+                  splits are disjoint regions of its images) keeps them, and ``seed`` then draws only the subset.
     """
     validate.one_of("dataset", name, NAMES, what="dataset")
     validate.positive_int(seed, "seed", allow_zero=True)
@@ -74,6 +79,9 @@ def load(name, n_per_class=None, image_size=None, seed=0, val_fraction=0.2, test
         x, y, names, kind, official_test = _ONLINE_LOADERS[name](image_size, cache_dir)
     if official_test is None:
         x_tr, y_tr, x_val, y_val, x_te, y_te = split(x, y, seed, val_fraction, test_fraction)
+    elif isinstance(official_test, dict):  # the loader's own validation and test splits; x, y is the training split
+        x_tr, y_tr = x, y
+        (x_val, y_val), (x_te, y_te) = official_test["val"], official_test["test"]
     else:
         from sklearn.model_selection import train_test_split
 

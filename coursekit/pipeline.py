@@ -117,7 +117,9 @@ def _add_batch_augment(ds, batch_augment, num_classes, seed):
         out = layer({"images": xb, "labels": tf.one_hot(yb, num_classes)}, training=True)
         return out["images"], out["labels"]
 
-    return ds.map(mix, num_parallel_calls=AUTOTUNE)
+    # One batch at a time: the layer draws from its own seed generator, whose state advances in call order, so a
+    # parallel map would hand the draws to batches in a different order each run (same seed, other mixes).
+    return ds.map(mix)
 
 
 def augment_once(x, augment, seed=0, kind="photos"):

@@ -120,6 +120,17 @@ def test_mixup_makes_soft_one_hot_labels(digits):
         ck.pipeline.make_dataset(digits.x_train, digits.y_train, batch_augment="mixup")
 
 
+@pytest.mark.parametrize("how", ["mixup", "cutmix"])
+def test_batch_mixing_repeats_with_the_same_seed(digits, how):
+    def labels(seed):
+        ds = ck.pipeline.make_dataset(digits.x_train[:96], digits.y_train[:96], batch_size=8, batch_augment=how,
+                                      num_classes=10, seed=seed)
+        return np.concatenate([y.numpy() for _ in range(2) for _, y in ds])
+
+    np.testing.assert_array_equal(labels(3), labels(3))
+    assert not np.array_equal(labels(3), labels(4))
+
+
 def test_augment_once_is_static_and_seeded(digits):
     a = ck.pipeline.augment_once(digits.x_train[:10], "heavy", seed=1, kind="digits")
     b = ck.pipeline.augment_once(digits.x_train[:10], "heavy", seed=1, kind="digits")

@@ -17,7 +17,7 @@ import numpy as np
 
 from .datasets import resize
 
-OFFLINE_NAMES = ("digits", "faces", "basic_motions", "synthetic_motions")  # named in the offline error message
+OFFLINE_NAMES = ("digits", "faces", "textures", "basic_motions", "synthetic_motions")  # named in the offline error message
 DEFAULT_CACHE = Path(os.environ.get("COURSEKIT_CACHE", Path.home() / ".cache" / "augment-course"))
 SOURCES_FILE = Path(__file__).resolve().parent.parent / "data_files" / "sources.json"
 

@@ -38,7 +38,7 @@ QUESTIONS = {
                            "augmented small set vs. more real data, on a style only the real data covers",
                            myth="like-real-data", believes=("augmented", "no clear difference")),
     "03/invariance": Question("03_augmentation_regularizes", "which model keeps its prediction under transforms"),
-    "04/flip": Question("04_tf_techniques", "flips or noise on faces"),
+    "04/flip": Question("04_tf_techniques", "flips or noise on texture patches"),
     "05/cache": Question("05_pipelines", "image change between two epochs, cache after vs. before the random map"),
     "05/speed": Question("05_pipelines", "per-example map vs. Keras layers after batching"),
     "06/strength": Question("06_limits_and_pitfalls", "the strongest augmentation vs. the strength chosen on "
