@@ -3,7 +3,8 @@
 #   make test     set up .venv if missing, then run every test (unit, notebooks, browser); each notebook
 #                 executes once per parameter set, and every notebook check reads that executed copy
 #   make site     build the course website (build/site/) from the executed notebooks of the last test or course run
-#   make test-colab  the unit tests and every notebook on Google Colab's stack (Python 3.13, TF 2.20, Keras 3.13)
+#   make test-colab  the unit tests and every notebook on Google Colab's stack (Python 3.13, TF 2.20, Keras 3.13),
+#                    the notebooks with EPOCHS=3: every cell must work there; the evidence comes from make test
 # Other targets: make lab (JupyterLab), make bench (pipeline benchmark), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -93,7 +94,7 @@ test-colab: colab-venv
 	@cd notebooks && $(COLAB_ENV) ../$(COLAB_BIN)/python -c "import importlib.util as u, sys; f = u.find_spec('coursekit').origin; \
 	  print('test-colab: notebooks import', f); sys.exit('site-packages' not in f)"
 	$(COLAB_ENV) $(COLAB_BIN)/python -m pytest tests -m "not notebook and not browser and not pinned_env" -p no:cacheprovider --out $(OUT)/colab
-	$(COLAB_ENV) $(COLAB_BIN)/python -m coursekit run --profile quick --no-timings --out $(OUT)/colab/notebooks
+	$(COLAB_ENV) $(COLAB_BIN)/python -m coursekit run --profile quick --epochs 3 --no-timings --out $(OUT)/colab/notebooks
 
 bench: venv
 	$(BIN)/python benchmarks/pipeline.py

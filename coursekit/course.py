@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from .base import validate
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 # The repository learners open on Colab and Binder, and the release they get: set here, and only here.
@@ -162,21 +164,41 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
     return out, figures, seconds
 
 
-def run(names=None, out_dir="outputs/course", profile="auto", record_times=True):
+def declared_parameters(path):
+    """The names a notebook's ``parameters`` cell assigns (what papermill can set)."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return set()
+    return {t.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)
+            for t in node.targets if isinstance(t, ast.Name)}
+
+
+def run(names=None, out_dir="outputs/course", profile="auto", record_times=True, epochs=None):
     """Execute every notebook and print what each measured. Returns 0 if all ran, else 1.
 
     record_times: store each notebook's time in notebooks/timings.json and rewrite the headers' Time lines
     (what ``make course`` does; test runs on other stacks pass False).
+    epochs: set EPOCHS in every notebook that declares it: a short run that checks every cell works (on
+    another stack, say) but whose numbers are not the profile's; its times are never recorded.
     """
     from . import device, timings
 
+    if epochs is not None:
+        validate.positive_int(epochs, "epochs")
+        record_times = False
     failures = 0
     summary = []
     resolved = device.pick_profile(profile, verbose=False)  # what "auto" means on this machine
     for path in notebook_paths(names):
         print(f"\n=== {path.name}", flush=True)
         try:
-            out, figures, seconds = execute(path, out_dir, profile)
+            params = {"EPOCHS": epochs} if epochs is not None and "EPOCHS" in declared_parameters(path) else None
+            out, figures, seconds = execute(path, out_dir, profile, parameters=params)
         except Exception as e:  # report and go on: one broken notebook should not hide the others
             failures += 1
             print(f"FAILED: {type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}")
@@ -265,12 +287,15 @@ def main(argv=None):
     p_run.add_argument("--profile", default="auto", choices=["auto", "quick", "full"])
     p_run.add_argument("--no-timings", action="store_true",
                        help="do not record the times in notebooks/timings.json (nor rewrite the headers)")
+    p_run.add_argument("--epochs", type=int, default=None,
+                       help="set EPOCHS in every notebook that has it: a shorter run that checks every cell "
+                            "works, not the profile's numbers (times are not recorded)")
     p_ref = sub.add_parser("refresh", help="execute (quick) and keep only NBVAL_CHECK_OUTPUT outputs")
     p_ref.add_argument("notebooks", nargs="+")
     sub.add_parser("sync", help="rewrite every notebook's Colab badge and first cell from the release tag")
     args = parser.parse_args(argv)
     if args.cmd == "run":
-        return run(args.notebooks, args.out, args.profile, record_times=not args.no_timings)
+        return run(args.notebooks, args.out, args.profile, record_times=not args.no_timings, epochs=args.epochs)
     if args.cmd == "refresh":
         refresh(notebook_paths(args.notebooks))
         return 0

@@ -1,5 +1,6 @@
 """coursekit.device, plots, widgets and the course runner."""
 import json
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -130,3 +131,24 @@ def test_strip_outputs_keeps_only_checked_cells():
     ck.course.strip_outputs(nb)
     assert nb.cells[0].outputs == [] and len(nb.cells[1].outputs) == 1
     assert nb.cells[0].execution_count is None and nb.cells[1].execution_count == 3  # the stored-output check matches it
+
+
+def test_run_with_epochs_sets_epochs_only_where_declared_and_records_no_times(monkeypatch, tmp_path):
+    from coursekit import course, timings
+
+    calls = {}
+
+    def fake_execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
+        calls[Path(path).name] = parameters
+        return Path(out_dir) / Path(path).name, {}, 1.0
+
+    def no_recording(*args, **kwargs):
+        raise AssertionError("a run with --epochs must not record times")
+
+    monkeypatch.setattr(course, "execute", fake_execute)
+    monkeypatch.setattr(timings, "record", no_recording)
+    monkeypatch.setattr(timings, "sync_headers", no_recording)
+    assert "EPOCHS" in course.declared_parameters(course.NOTEBOOKS / "01_overfitting.ipynb")
+    assert "EPOCHS" not in course.declared_parameters(course.NOTEBOOKS / "02_what_is_augmentation.ipynb")
+    assert course.run(["01_overfitting.ipynb", "02_what_is_augmentation.ipynb"], tmp_path, "quick", epochs=2) == 0
+    assert calls == {"01_overfitting.ipynb": {"EPOCHS": 2}, "02_what_is_augmentation.ipynb": None}
