@@ -14,8 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from .base import validate
-
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 # The repository learners open on Colab and Binder, and the release they get: set here, and only here.
@@ -189,7 +187,9 @@ def run(names=None, out_dir="outputs/course", profile="auto", record_times=True,
     from . import device, timings
 
     if epochs is not None:
-        validate.positive_int(epochs, "epochs")
+        # (no coursekit import at module level: site/build.py loads this file on its own)
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+            raise ValueError(f"epochs must be a whole number of at least 1; got {epochs!r}.")
         record_times = False
     failures = 0
     summary = []
