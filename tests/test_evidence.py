@@ -190,7 +190,7 @@ def test_every_printed_verdict_agrees_with_scipy(run, executed):
 @pytest.mark.parametrize("run", WITH_QUESTIONS, ids=nr.ids(WITH_QUESTIONS))
 def test_every_question_is_revealed_with_a_verdict(run, executed):
     ex = executed(run)
-    asked = {e: v for e, v in predictions_of(ex).items()}
+    asked = predictions_of(ex)
     source = "\n".join(c.source for c in nr.nbformat.read(run.path, as_version=4).cells if c.cell_type == "code")
     if "widgets.predict(" not in source:
         pytest.skip(f"{run.name} asks no question")
