@@ -4,4 +4,5 @@
 - ``stateless``  the protocol of a seeded stateless augmentation, ``aug(x, seed)``, and ``Compose``
 - ``dataset``    ``Dataset``, the three-way split every loader returns
 - ``verdict``    ``paired(a, b)``: the course's one verdict from per-seed results (95% paired t-interval)
+- ``stops``      exceptions a notebook shows as one sentence (``LearnerStop``, ``Interrupted``)
 """
