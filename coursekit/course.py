@@ -10,6 +10,7 @@ collects them and prints a summary per notebook.
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -141,10 +142,12 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
     # The run's own prediction record, never the learner's (coursekit.widgets.record).
     predictions = out_dir / (Path(path).stem + ".predictions.json")
     predictions.unlink(missing_ok=True)
+    shutil.rmtree(predictions.with_suffix(""), ignore_errors=True)  # its folder of commits (widgets/record.py)
     compares = out_dir / (Path(path).stem + ".compares.jsonl")  # one line per ck.train.compare call
     compares.unlink(missing_ok=True)
+    # COURSEKIT_HEADLESS: nobody clicks, so no "predict before you run" question holds Run all back.
     env = {RECORD_ENV: str(rec.resolve()), "COURSEKIT_PREDICTIONS": str(predictions.resolve()),
-           "COURSEKIT_COMPARE_LOG": str(compares.resolve())}
+           "COURSEKIT_COMPARE_LOG": str(compares.resolve()), "COURSEKIT_HEADLESS": "1"}
     env_before = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     start = time.perf_counter()

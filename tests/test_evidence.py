@@ -37,8 +37,9 @@ def printed_text(nb):
 
 def predictions_of(ex):
     """The run's own prediction record (course.execute points COURSEKIT_PREDICTIONS next to the copy)."""
-    path = ex.path.with_name(ex.path.stem + ".predictions.json")
-    return json.loads(path.read_text())["predictions"] if path.exists() else {}
+    from coursekit.widgets import record
+
+    return record.read(ex.path.with_name(ex.path.stem + ".predictions.json"))
 
 
 def verdicts_of(ex):

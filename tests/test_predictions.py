@@ -32,26 +32,30 @@ def test_question_commit_and_reveal(rec):
     text = q.reveal("augmented", because="0.93 vs 0.91")
     assert text == "You predicted 'augmented', and the experiment agrees. Measured: 0.93 vs 0.91."
     assert text._ipython_display_() is None  # already shown as the callout: not shown twice as Out[...]
-    entry = json.loads(rec.read_text())["predictions"]["03/main"]
+    entry = record.load()["03/main"]
     assert entry["choice"] == "augmented" and entry["answer"] == "augmented" and entry["matched"] is True
     assert entry["closed"] is True and entry["lesson"] == "03_augmentation_regularizes"
 
 
 def test_record_file_env_var_pytest_default_and_user_folder(rec, monkeypatch):
-    assert record.path() == rec
+    assert record.configured() == rec and record.location() == rec.with_suffix("")
     monkeypatch.delenv(record.ENV)
-    assert record.path() != record._user_data_dir() / "predictions.json"  # under pytest: a temporary file
-    assert "coursekit-predictions-" in record.path().name
+    assert record.configured() != record._user_data_dir() / "predictions.json"  # under pytest: temporary
+    assert "coursekit-predictions-" in str(record.location())
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
-    assert record.path() == record._user_data_dir() / "predictions.json"
-    assert "coursekit" in str(record.path())
+    assert record.location() == record._user_data_dir() / "predictions"
+    assert "coursekit" in str(record.location())
 
 
 def test_a_damaged_record_is_kept_aside_not_overwritten(rec, capsys):
-    rec.write_text("{not json")
+    rec.write_text("{not json")  # a damaged single-file record of coursekit 0.2
     ask().commit("plain")
     assert rec.with_name(rec.name + ".unreadable").read_text() == "{not json"
     assert record.get("03/main")["choice"] == "plain" and "was moved to" in capsys.readouterr().err
+    rec.write_text("{damaged again")  # a second damaged copy does not overwrite the first
+    assert record.get("03/main")["choice"] == "plain"
+    assert rec.with_name(rec.name + ".unreadable").read_text() == "{not json"
+    assert rec.with_name(rec.name + ".unreadable.2").read_text() == "{damaged again"
 
 
 def test_a_committed_prediction_survives_rebuilding_the_widget(rec):
@@ -72,7 +76,7 @@ def test_a_selection_that_was_not_committed_is_named_in_the_reveal(rec):
     text = q.reveal("augmented")
     assert text.startswith("You selected 'plain' but did not commit it")
     assert "No prediction was committed" in text
-    assert json.loads(rec.read_text())["predictions"]["03/main"]["selected_uncommitted"] == "plain"
+    assert record.load()["03/main"]["selected_uncommitted"] == "plain"
 
 
 def test_after_the_reveal_the_question_is_closed(rec):
@@ -102,7 +106,8 @@ def test_a_changed_question_and_reset_predictions_start_afresh(rec, capsys):
     ask().commit("plain")
     ask(qid="03/size").commit("augmented")
     assert ck.widgets.reset_predictions("03/main") == 1 and ask().choice is None
-    assert ck.widgets.reset_predictions() == 2 and record.load() == {}  # 03/size and the rebuilt 03/main
+    ask().commit("augmented")
+    assert ck.widgets.reset_predictions() == 2 and record.load() == {}  # 03/size and the new 03/main
     assert "Cleared 2 recorded prediction(s) (every question)" in capsys.readouterr().out
 
 

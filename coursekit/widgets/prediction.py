@@ -12,21 +12,64 @@ or, with the course's paired verdict (coursekit.base.verdict)::
     q.reveal(res.verdict("none", "standard"))
 
 The committed answer is kept in the prediction record (``record.py``) under the question's id, so re-running
-the question's cell brings it back committed; after the reveal the question is closed and its controls stay
-disabled. Headless (papermill), nobody clicks: the reveal then says that no prediction was committed.
+the question's cell brings it back committed (and an answer selected but not committed comes back selected, named
+as not committed); after the reveal the question is closed and its controls stay disabled. "Show the answer"
+goes on without predicting: the question then does not count on the scorecard.
+
+In JupyterLab, Colab and Binder, Run all stops at the first question without a commit (gate.py). Headless
+(papermill, ``COURSEKIT_HEADLESS=1``) nobody clicks: nothing stops, and the reveal says that no prediction was
+committed, unless ``COURSEKIT_COMMIT='{"03/main": "plain higher"}'`` names an answer to commit for a question.
 """
 import hashlib
-import time
+import json
+import os
 
 import ipywidgets as W
 
 from ..base import validate
 from ..base.verdict import OUTCOMES, Verdict
-from . import record
+from . import carry, gate, record
 from .questions import QUESTIONS
 from .static import TEXT_STYLE, Rich, box, esc, show
 
 HINT = "Pick an answer, then press Commit. The experiment below will test it."
+COMMIT_ENV = "COURSEKIT_COMMIT"  # '{"03/main": "plain higher"}': headless runs commit these answers
+_LAST = {}  # question id -> the Prediction last built for it in this process
+# Run in the output of the widget after a click (JupyterLab: `element` is the output's node; the classic
+# notebook passes a jQuery object): activate the next cell in command mode and focus the notebook.
+FOCUS_JS = """
+(function (el) {
+  var node = el && el.jquery ? el[0] : el;
+  var cell = node && node.closest ? node.closest('.jp-Cell') : null;
+  var nb = cell ? cell.closest('.jp-Notebook') : null;
+  if (!nb) { try { window.parent.focus(); } catch (e) {} return; }
+  var next = cell.nextElementSibling;
+  while (next && !(next.classList && next.classList.contains('jp-Cell'))) { next = next.nextElementSibling; }
+  var target = next ? (next.querySelector('.jp-InputPrompt') || next) : null;
+  if (target) {
+    ['mousedown', 'mouseup'].forEach(function (t) {
+      target.dispatchEvent(new MouseEvent(t, {bubbles: true, cancelable: true, button: 0, view: window}));
+    });
+  }
+  nb.focus();
+})(typeof element !== 'undefined' ? element : null);
+"""
+
+
+def _headless_choice(qid, options):
+    """The answer COURSEKIT_COMMIT names for question ``qid`` (a JSON object {id: option}), or None."""
+    raw = os.environ.get(COMMIT_ENV)
+    if not raw:
+        return None
+    try:
+        wanted = json.loads(raw)
+    except ValueError:
+        raise ValueError(f"{COMMIT_ENV} must be a JSON object such as {{\"03/main\": \"plain higher\"}}; "
+                         f"got {raw!r}.") from None
+    if not isinstance(wanted, dict) or qid not in wanted:
+        return None
+    validate.one_of(f"{COMMIT_ENV}[{qid!r}]", wanted[qid], options, what="answer")
+    return wanted[qid]
 
 
 def default_id(question):
@@ -64,28 +107,43 @@ class Prediction:
             raise TypeError("id must be a non-empty string such as '03/main' (lesson/question).")
         self.outcomes = _check_outcomes(outcomes, self.options)
         info = QUESTIONS.get(self.id)
+        self._meta = dict(question=question, options=self.options, lesson=info.lesson if info else None,
+                          myth=info.myth if info else None)
         entry = record.get(self.id) or {}
-        if entry and entry.get("options") != self.options:  # a changed question starts afresh
+        if entry and entry.get("options") not in (None, self.options):  # a changed question starts afresh
             record.reset(self.id)
             entry = {}
         self.choice = entry.get("choice")
         self.closed = bool(entry.get("closed"))
-        self._radio = W.RadioButtons(options=self.options, value=self.choice,
+        self.skipped = bool(entry.get("skipped"))
+        self.notice = None
+        before = _LAST.get(self.id)  # this question's widget before its cell was re-run, in this kernel
+        pending = before.selected if before is not None and before.choice is None and before.options == \
+            self.options and not self.closed and self.choice is None else None
+        self._radio = W.RadioButtons(options=self.options, value=self.choice if self.choice is not None else pending,
                                      layout=W.Layout(width="max-content", max_width="100%"))
         self._button = W.Button(description="Commit my prediction", button_style="primary",
                                 tooltip="Record this answer; it cannot change once the experiment has run",
                                 layout=W.Layout(width="max-content", min_width="12em"))
+        self._show = W.Button(description="Show the answer", tooltip="Run on without predicting: this question "
+                              "will not count on your scorecard", layout=W.Layout(width="max-content"))
         self._status = W.HTML(layout=W.Layout(width="auto"))
+        self._focus = W.Output(layout=W.Layout(height="0px", overflow="hidden"))
         self._button.on_click(self._commit)
+        self._show.on_click(self.show_answer)
         title = W.HTML(f'<div style="{TEXT_STYLE}"><b>Predict before you run:</b> {esc(question)}</div>',
                        layout=W.Layout(width="auto"))
-        self.widget = W.VBox([title, self._radio, self._button, self._status],
+        buttons = W.HBox([self._button, self._show], layout=W.Layout(width="auto", flex_flow="row wrap"))
+        self.widget = W.VBox([title, self._radio, buttons, self._status, self._focus],
                              layout=W.Layout(width="auto", max_width="100%"))
         self.widget.add_class("coursekit-predict")
-        record.update(self.id, question=question, options=self.options, closed=self.closed,
-                      lesson=info.lesson if info else entry.get("lesson"),
-                      myth=info.myth if info else None)
-        self._refresh(entry)
+        _LAST[self.id] = self
+        headless_choice = _headless_choice(self.id, self.options)
+        if headless_choice is not None and self.choice is None and not self.closed:
+            self._radio.value = headless_choice
+            self._commit()
+        else:
+            self._refresh(entry)
 
     # ------------------------------------------------------------ state shown in the widget
 
@@ -94,26 +152,46 @@ class Prediction:
         """The option selected in the widget right now (committed or not), or None."""
         return self._radio.value
 
+    @property
+    def waiting(self):
+        """True while the learner has neither committed nor asked to see the answer (Run all stops here)."""
+        return self.choice is None and not self.closed and not self.skipped and _LAST.get(self.id) is self
+
+    @property
+    def short(self):
+        """The question in a few words, for a one-sentence message."""
+        return repr(self.question if len(self.question) <= 60 else self.question[:57] + "...")
+
     def _refresh(self, entry):
-        locked = self.choice is not None or self.closed
-        self._radio.disabled = self._button.disabled = locked
-        self._button.description = "Closed" if self.closed else "Committed" if locked else "Commit my prediction"
+        locked = self.choice is not None or self.closed or self.skipped
+        self._radio.disabled = self._button.disabled = self._show.disabled = locked
+        self._button.description = ("Closed" if self.closed else "Committed" if self.choice is not None
+                                    else "Not predicted" if self.skipped else "Commit my prediction")
+        self._show.layout.display = "none" if locked else None
+        notice = f'<div style="{TEXT_STYLE}"><b>{esc(self.notice)}</b></div>' if self.notice else ""
         if self.closed:
             measured = entry.get("answer")
             said = f"You predicted <b>{esc(self.choice)}</b>" if self.choice else "No prediction was committed"
-            self._status.value = (f'<div style="{TEXT_STYLE}">{said}; the experiment measured '
-                                  f"<b>{esc(measured)}</b>. This question is closed: its answer cannot change "
-                                  "after the measurement (<code>ck.widgets.reset_predictions()</code> starts "
-                                  "afresh).</div>")
+            status = (f'<div style="{TEXT_STYLE}">{said}; the experiment measured '
+                      f"<b>{esc(measured)}</b>. This question is closed: its answer cannot change "
+                      "after the measurement (<code>ck.widgets.reset_predictions()</code> starts "
+                      "afresh).</div>")
         elif self.choice is not None:
-            self._status.value = (f'<div style="{TEXT_STYLE}">Committed: <b>{esc(self.choice)}</b>. Now run '
-                                  "the experiment.</div>")
+            status = (f'<div style="{TEXT_STYLE}">Committed: <b>{esc(self.choice)}</b>. Now run '
+                      "the experiment.</div>")
+        elif self.skipped:
+            status = (f'<div style="{TEXT_STYLE}">You chose to see the answer without predicting: run the '
+                      "next cells. This question does not count on your scorecard.</div>")
+        elif self._radio.value is not None:
+            status = (f'<div style="{TEXT_STYLE}"><i>You selected <b>{esc(self._radio.value)}</b> but have not '
+                      "committed it: press Commit to record it.</i></div>")
         else:
-            self._status.value = f'<div style="{TEXT_STYLE}"><i>{HINT}</i></div>'
+            status = f'<div style="{TEXT_STYLE}"><i>{HINT}</i></div>'
+        self._status.value = status + notice
 
     def _commit(self, _=None):
         entry = record.get(self.id) or {}
-        if entry.get("closed") or entry.get("choice") is not None:  # already committed, or revealed: locked
+        if entry.get("closed") or entry.get("choice") is not None or self.skipped:  # locked
             self.closed, self.choice = bool(entry.get("closed")), entry.get("choice")
             self._radio.value = self.choice  # show the recorded answer, not the click or call just made
             self._refresh(entry)
@@ -121,14 +199,43 @@ class Prediction:
         if self._radio.value is None:
             self._status.value = f'<div style="{TEXT_STYLE}"><i>Choose one answer first.</i></div>'
             return
-        self.choice = self._radio.value
-        self._refresh(record.update(self.id, choice=self.choice, committed_at=time.strftime("%Y-%m-%dT%H:%M:%S")))
+        entry = record.commit(self.id, self._radio.value, **self._meta)
+        self.choice, self.closed = entry.get("choice"), bool(entry.get("closed"))
+        self._radio.value = self.choice
+        self.notice = carry.first_commit_notice()
+        if self.notice:
+            print(self.notice)
+        self._refresh(entry)
+        if _ is not None:  # a click: give the keyboard back to the notebook
+            self._return_focus()
+
+    def _return_focus(self):
+        """Put the keyboard focus back on the notebook, on the cell after this one, so that Shift+Enter runs it.
+
+        JupyterLab: works (the button that had the focus is disabled by the commit, which would leave the focus
+        on the page's body, where JupyterLab's shortcuts do not reach). Colab shows each output in its own
+        iframe, from another origin: only a best effort there (the frame asks its parent window for the focus).
+        """
+        from IPython.display import Javascript, display
+
+        self._focus.clear_output()
+        with self._focus:
+            display(Javascript(FOCUS_JS))
 
     def commit(self, choice):
         """Commit from code (tests, or a learner without widgets). Like the button: once committed, it stays."""
         validate.one_of("choice", choice, self.options, what="answer")
         self._radio.value = choice
         self._commit()
+
+    def show_answer(self, _=None):
+        """Go on without predicting: the next cells run, and this question does not count on the scorecard."""
+        if self.choice is None and not self.closed:
+            self.skipped = True
+            record.show(self.id, **self._meta)
+        self._refresh(record.get(self.id) or {})
+        if _ is not None:
+            self._return_focus()
 
     # ------------------------------------------------------------ static forms
 
@@ -138,8 +245,9 @@ class Prediction:
         for o in self.options:
             mark = "(x)" if o == self.choice else "( )"
             lines.append(f"  {mark} {o}" + ("   <- committed" if o == self.choice else ""))
-        lines.append("(closed: revealed)" if self.closed else
-                     "(committed)" if self.choice else "(interactive in JupyterLab, Colab or Binder)")
+        lines.append("(closed: revealed)" if self.closed else "(committed)" if self.choice else
+                     "(answer shown without a prediction)" if self.skipped else
+                     "(interactive in JupyterLab, Colab or Binder)")
         return "\n".join(lines)
 
     def html(self):
@@ -177,10 +285,8 @@ class Prediction:
         pending = self._radio.value if self.choice is None else None
         matched = None if self.choice is None else self.choice == answer
         self.closed = True
-        entry = record.update(self.id, answer=answer, because=because, verdict=verdict, verdict_record=measured,
-                              matched=matched,
-                              selected_uncommitted=pending, closed=True,
-                              revealed_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+        entry = record.reveal(self.id, **self._meta, answer=answer, because=because, verdict=verdict,
+                              verdict_record=measured, matched=matched, selected_uncommitted=pending)
         self._refresh(entry)
         callout = reveal_callout(self.question, self.choice, answer, because, verdict, pending)
         show(None, callout.text, callout.html)
@@ -233,4 +339,5 @@ def predict(question, options, id=None, outcomes=None):  # pylint: disable=redef
 
     q = Prediction(question, options, id=id, outcomes=outcomes)
     display(q)
+    gate.register(q)
     return q

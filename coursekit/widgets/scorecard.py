@@ -3,8 +3,11 @@
     ck.widgets.scorecard()     # reads the prediction record (coursekit.widgets.record)
 
 Shows one row per question (the course's questions first, then any other recorded ones), a summary (how many
-predicted, how many right) and which of the outline's four myths the learner believed before measuring.
+predicted, how many right) and which of the outline's four myths the learner believed before measuring. It reads
+the record in use (``record.location()``: the Drive folder after ``keep_on_drive()``). A prediction counts only
+when it was committed before the question's answer was shown (by its reveal, or by "Show the answer").
 """
+from .. import device
 from . import record
 from .questions import MYTHS, QUESTIONS
 from .static import COLOURS, TEXT_STYLE, esc
@@ -12,9 +15,17 @@ from .static import COLOURS, TEXT_STYLE, esc
 _CELL = "padding:3px 8px;border-bottom:1px solid #ccc;text-align:left;vertical-align:top"
 
 
+def before_answer(entry):
+    """True when the entry's commit came before its answer was shown (or no answer has been shown yet)."""
+    shown = entry.get("shown_at")
+    return entry.get("choice") is not None and (not shown or entry.get("committed_at", "") < shown)
+
+
 def _verdict(entry):
     if not entry.get("choice"):
         return "not predicted"
+    if not before_answer(entry):
+        return "predicted after the answer"
     if entry.get("answer") is None:
         return "not measured yet"
     return "match" if entry["choice"] == entry["answer"] else "mismatch"
@@ -32,19 +43,29 @@ class Scorecard:
             self.rows.append(dict(
                 id=qid, lesson=info.lesson if info else entry.get("lesson") or "",
                 question=entry.get("question") or (info.topic if info else qid),
-                prediction=entry.get("choice"), measured=entry.get("answer"), result=_verdict(entry),
-                myth=info.myth if info else None, believed=bool(info and info.believed(entry.get("choice")))))
+                prediction=entry.get("choice") if before_answer(entry) else None,
+                late=entry.get("choice") if entry.get("choice") and not before_answer(entry) else None,
+                measured=entry.get("answer"), result=_verdict(entry),
+                myth=info.myth if info else None, believed=bool(info and before_answer(entry) and info.believed(entry.get("choice")))))
         self.predicted = sum(r["prediction"] is not None for r in self.rows)
         self.measured = sum(r["result"] in ("match", "mismatch") for r in self.rows)
         self.right = sum(r["result"] == "match" for r in self.rows)
         self.myths_believed = sorted({r["myth"] for r in self.rows if r["believed"]}, key=list(MYTHS).index)
+        self.conflicts = [e["conflict"] for e in entries.values() if e.get("conflict")]
+        self.where = record.location()
         self.myths_tested = sorted({r["myth"] for r in self.rows if r["myth"] and r["prediction"]},
                                    key=list(MYTHS).index)
 
     def summary(self):
         """The summary in sentences (a list of strings)."""
+        return self._summary() + self.conflicts + [f"(Read from {self.where}.)"]
+
+    def _summary(self):
         if not self.predicted:
-            return ["You have not committed any prediction yet. That is fine: open a lesson, pick an answer in "
+            colab = (["On Colab each notebook has its own runtime: run ck.widgets.keep_on_drive() here to read the "
+                      "predictions you kept on Google Drive, or ck.widgets.import_predictions('predictions.json') "
+                      "to bring in a file you exported."] if device.where() == "colab" else [])
+            return colab + ["You have not committed any prediction yet. That is fine: open a lesson, pick an answer in "
                     "its 'Predict before you run' question and press Commit before running the experiment. "
                     f"The course asks these {len(self.rows)} questions:"]
         lines = [f"You predicted {self.predicted} of {len(self.rows)} questions; {self.measured} of those have "
@@ -65,6 +86,7 @@ class Scorecard:
         for r in self.rows:
             shown = r["question"] if len(r["question"]) <= 70 else r["question"][:67] + "..."
             myth = f"  [myth believed: {MYTHS[r['myth']]}]" if r["believed"] else ""
+            myth += f"  [committed '{r['late']}' after the answer was shown: not counted]" if r["late"] else ""
             out.append(f"{r['id']:<14} {shown}\n{'':15}predicted: {r['prediction'] or '-'} | measured: "
                        f"{r['measured'] or '-'} | {r['result']}{myth}")
         return "\n".join(out)
