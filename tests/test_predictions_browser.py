@@ -4,10 +4,12 @@ Opens a small notebook made here from lesson 3's question cell (a cell that clea
 predict cell unchanged, a stand-in reveal cell) in JupyterLab on 127.0.0.1 in headless Chromium (Debian's
 chromium driven by Playwright, as in test_jupyterlab_browser.py), and checks with real mouse clicks and keys:
 
-A. commit, then re-run the widget cell with the toolbar's run button: the reveal names the committed answer;
+A. commit, then Shift+Enter at once: the focus came back to the notebook, on the next cell, so the reveal runs
+   and names the committed answer; the widget cell re-run with the toolbar's run button comes back committed;
 B. commit, click an option (disabled by then), re-run it with Shift+Enter: the same;
 E. commit, click the widget's text, re-run it with Shift+Enter: the same;
-C. select without committing: the reveal says so;
+C. select without committing: the next cell is refused with one sentence (Run all would stop there); after
+   "Show the answer" it runs, and the reveal names the selection as not committed;
 D. re-run the widget cell after the reveal: it shows the committed answer, disabled;
 and that the reveal's HTML marks match or mismatch, and that the Commit button's label is not cut.
 Saves <out>/jupyterlab_reveal.png. The kernel's prediction record is a temporary file.
@@ -93,6 +95,9 @@ class Lab:
     def commit(self, widget):
         widget.locator("button").filter(has_text="Commit").first.click()
         widget.get_by_text("Committed:").first.wait_for(timeout=self.deadline.ms())
+        # The widget hands the keyboard back to the notebook (prediction.FOCUS_JS): wait until it has.
+        self.page.wait_for_function("() => document.activeElement && document.activeElement.closest('.jp-Notebook')",
+                                    timeout=self.deadline.ms())
 
 
 def _checked(widget):
@@ -145,12 +150,16 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             seen["button_not_cut"] = _not_cut(button) and "Commit my prediction" in button.inner_text()
             seen["labels_not_cut"] = all(_not_cut(lbl) for lbl in widget.locator("label").all())
             lab.choose(widget, "augmentation higher")
-            lab.commit(widget)  # clicking in the widget made its cell the active one
+            lab.commit(widget)
+            lab.mark_old(2)
+            page.keyboard.press("Shift+Enter")  # no click: the commit gave the focus back, on the next cell
+            box = lab.wait_output(2, ".coursekit-reveal")
+            seen["A"] = box.inner_text(), box.get_attribute("data-outcome")
+            lab.select(1)
             lab.mark_old(1)
             page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:run-cell-and-select-next"]').first.click()
             widget = lab.widget()
             seen["A_rebuilt"] = _checked(widget)
-            seen["A"] = reveal(lab)
 
             step = _step(page, deadline, "E: commit, click the widget's text, then Shift+Enter")
             lab.run(0, "pre")
@@ -190,6 +199,14 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             widget = lab.run(1, ".coursekit-predict")
             lab.choose(widget, "no clear difference")
             page.wait_for_timeout(500)  # the selection travels to the kernel
+            lab.mark_old(2)
+            lab.select(2)
+            page.keyboard.press("Shift+Enter")
+            refused = lab.cell(2).locator(".jp-OutputArea-output:not([data-old])").filter(has_text="Unanswered")
+            refused.first.wait_for(timeout=deadline.ms())
+            seen["C_refused"] = refused.first.inner_text()
+            widget.locator("button").filter(has_text="Show the answer").first.click()
+            widget.get_by_text("without predicting").first.wait_for(timeout=deadline.ms())
             seen["C"] = reveal(lab)
         except (TimeoutError, PlaywrightError) as e:
             fail_with_screenshot(page, out_dir, "jupyterlab_predict", "JupyterLab predict test failed", step,
@@ -221,6 +238,9 @@ def test_predictions_survive_real_clicks_in_jupyterlab(out_dir, tmp_path, monkey
     assert [c[0] for c in radios if c[1]] == [ANSWER] and all(c[2] for c in radios) and disabled, seen["D"]
     text, outcome = seen["E"]
     assert "Your prediction: no clear difference" in text and outcome == "mismatch", seen["E"]
+    assert seen["C_refused"].strip() == (
+        "Unanswered: Question 03/main ('Compared seed by seed with the plain model, what will aug...') has no committed prediction yet: pick an answer and press Commit (or press Show the answer), "
+        "then run this cell again."), seen["C_refused"]
     text, outcome = seen["C"]
     assert "you selected no clear difference but did not commit it" in text and outcome == "none", seen["C"]
     shot = Path(out_dir) / SCREENSHOT

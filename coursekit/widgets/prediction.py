@@ -38,21 +38,28 @@ _LAST = {}  # question id -> the Prediction last built for it in this process
 # Run in the output of the widget after a click (JupyterLab: `element` is the output's node; the classic
 # notebook passes a jQuery object): activate the next cell in command mode and focus the notebook.
 FOCUS_JS = """
-(function (el) {
+(function (el, tries) {
   var node = el && el.jquery ? el[0] : el;
-  var cell = node && node.closest ? node.closest('.jp-Cell') : null;
-  var nb = cell ? cell.closest('.jp-Notebook') : null;
-  if (!nb) { try { window.parent.focus(); } catch (e) {} return; }
-  var next = cell.nextElementSibling;
-  while (next && !(next.classList && next.classList.contains('jp-Cell'))) { next = next.nextElementSibling; }
-  var target = next ? (next.querySelector('.jp-InputPrompt') || next) : null;
-  if (target) {
-    ['mousedown', 'mouseup'].forEach(function (t) {
-      target.dispatchEvent(new MouseEvent(t, {bubbles: true, cancelable: true, button: 0, view: window}));
-    });
+  function go(left) {
+    var cell = node && node.isConnected && node.closest ? node.closest('.jp-Cell') : null;
+    var nb = cell ? cell.closest('.jp-Notebook') : null;
+    if (!nb) {  /* not in the page yet (JupyterLab runs this before attaching the output): try again */
+      if (left > 0) { setTimeout(function () { go(left - 1); }, 50); return; }
+      try { window.parent.focus(); } catch (e) {}  /* Colab: the output is an iframe of its own */
+      return;
+    }
+    var next = cell.nextElementSibling;
+    while (next && !(next.classList && next.classList.contains('jp-Cell'))) { next = next.nextElementSibling; }
+    var target = next ? (next.querySelector('.jp-InputPrompt') || next) : null;
+    if (target) {
+      ['mousedown', 'mouseup'].forEach(function (t) {
+        target.dispatchEvent(new MouseEvent(t, {bubbles: true, cancelable: true, button: 0, view: window}));
+      });
+    }
+    nb.focus();
   }
-  nb.focus();
-})(typeof element !== 'undefined' ? element : null);
+  go(tries);
+})(typeof element !== 'undefined' ? element : null, 40);
 """
 
 
@@ -131,6 +138,7 @@ class Prediction:
         self._focus = W.Output(layout=W.Layout(height="0px", overflow="hidden"))
         self._button.on_click(self._commit)
         self._show.on_click(self.show_answer)
+        self._radio.observe(self._selected, "value")
         title = W.HTML(f'<div style="{TEXT_STYLE}"><b>Predict before you run:</b> {esc(question)}</div>',
                        layout=W.Layout(width="auto"))
         buttons = W.HBox([self._button, self._show], layout=W.Layout(width="auto", flex_flow="row wrap"))
@@ -188,6 +196,11 @@ class Prediction:
         else:
             status = f'<div style="{TEXT_STYLE}"><i>{HINT}</i></div>'
         self._status.value = status + notice
+
+    def _selected(self, _):
+        """A click on an option: name it as not committed yet (until Commit)."""
+        if self.choice is None and not self.closed and not self.skipped:
+            self._refresh({})
 
     def _commit(self, _=None):
         entry = record.get(self.id) or {}
