@@ -34,8 +34,10 @@ def ask(qid="03/main", options=OPTIONS):
 
 
 WRITER = textwrap.dedent("""
-    import sys
-    from coursekit.widgets import record
+    import importlib.util, sys
+    spec = importlib.util.spec_from_file_location("record", sys.argv[3])  # the module alone: no TensorFlow
+    record = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(record)
     name, ready = sys.argv[1], sys.argv[2]
     open(ready + "." + name, "w").close()
     import os, time
@@ -49,7 +51,8 @@ WRITER = textwrap.dedent("""
 def test_two_processes_making_200_commits_each_lose_none(rec, tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), **{record.ENV: str(rec)})
     ready = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, name, str(ready)], env=env) for name in ("a", "b")]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, name, str(ready), record.__file__], env=env)
+             for name in ("a", "b")]
     while not all(Path(f"{ready}.{n}").exists() for n in ("a", "b")):
         if any(p.poll() is not None for p in procs):
             break
@@ -190,15 +193,22 @@ def test_on_colab_the_first_commit_says_where_the_record_lives(colab, capsys):
 
 
 def test_keep_on_drive_merges_the_local_record_and_keeps_it_there(colab, tmp_path, capsys):
+    earlier = {"kind": "commit", "id": "03/size", "at": "2026-01-01T10:00:00.000000",  # another runtime's
+               "fields": {"choice": "augmented", "committed_at": "2026-01-01T10:00:00.000000", "options": OPTIONS}}
+    record.write_event(colab.drive_root / "coursekit" / "predictions", earlier)
     ask().commit("plain")
+    ask(qid="03/size").commit("plain")
     target = ck.widgets.keep_on_drive(mountpoint=str(tmp_path / "content" / "drive"))
+    out = capsys.readouterr().out
+    assert "Question 03/size was committed twice, 'augmented' first and later 'plain'" in out
+    assert "now kept on Google Drive" in out
+    assert record.get("03/size")["choice"] == "augmented"  # the first commit wins on Drive too
     assert colab.mounts == [str(tmp_path / "content" / "drive")]
     assert target.resolve() == (colab.drive_root / "coursekit" / "predictions").resolve()
     assert record.location() == target and record.get("03/main")["choice"] == "plain"
     ask(qid="03/gap").commit("augmented")  # the record now lives on Drive
-    assert len(record.read_folder(colab.drive_root / "coursekit" / "predictions")) == 2
-    assert "now kept on Google Drive" in capsys.readouterr().out
-    assert set(ck.widgets.Scorecard().rows[0]) and ck.widgets.Scorecard().predicted == 2
+    assert len(record.read_folder(colab.drive_root / "coursekit" / "predictions")) == 4
+    assert ck.widgets.Scorecard().predicted == 3
 
 
 def test_keep_on_drive_outside_colab_says_so(rec):
