@@ -22,6 +22,7 @@ HEADLESS_ENV = "COURSEKIT_HEADLESS"
 LET_THROUGH = {"predict", "commit", "show_answer", "reset_predictions", "keep_on_drive", "import_predictions",
                "export_predictions", "scorecard", "Prediction"}
 _ASKED = {}  # question id -> the Prediction last built for it in this kernel (in the order asked)
+_CELL = {"quiet": False}  # the cell being run is a frontend's own (silent, or kept out of the history)
 
 
 class Unanswered(OneSentence, InputRejected):
@@ -54,7 +55,7 @@ class Gate(ast.NodeTransformer):
     """The AST transformer: refuses a cell while a question waits (see the module docstring)."""
 
     def visit(self, node):
-        waiting = pending()
+        waiting = [] if _CELL["quiet"] else pending()
         if waiting and not LET_THROUGH.intersection(_called_names(node)):
             q = waiting[0]
             raise Unanswered(f"Question {q.id} ({q.short}) has no committed prediction yet: pick an answer and "
@@ -75,6 +76,18 @@ def register(question):
     _ASKED[question.id] = question
     if not any(isinstance(t, Gate) for t in shell.ast_transformers):
         shell.ast_transformers.append(Gate())
+        shell.events.register("pre_execute", _any_cell)
+        shell.events.register("pre_run_cell", _learners_cell)
+
+
+# A frontend's own code (a variable viewer, completion helpers) runs silent or out of the history: it is never
+# refused. IPython triggers pre_execute for every cell, then pre_run_cell only for cells that are not silent.
+def _any_cell():
+    _CELL["quiet"] = True
+
+
+def _learners_cell(info=None):
+    _CELL["quiet"] = not getattr(info, "store_history", True)
 
 
 def forget(qid=None):
