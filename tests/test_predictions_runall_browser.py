@@ -87,7 +87,7 @@ def run_all_in_jupyterlab(out_dir, rec):
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     copy, nb = make_copy(work)
-    code = [i for i, c in enumerate(nb.cells)]
+    code = range(len(nb.cells))
     ask_main = next(i for i in code if nb.cells[i].source.startswith("q_main = "))
     ask_gap = next(i for i in code if nb.cells[i].source.startswith("q_gap = "))
     reveal_main = next(i for i in code if "q_main.reveal(" in nb.cells[i].source)
