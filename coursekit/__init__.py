@@ -12,8 +12,8 @@ The package is layered; each layer imports only from the layers below it (``cour
     course        runs every notebook headlessly; record() of headline figures; the release tag
     exercises     self-checking pitfall exercises (a small core + one module per exercise notebook)
     display       plots · gallery · widgets ("predict before you run", reveals, scorecard, explorer)
-    training      train (compare over seeds, Results.verdict) · stack (seeds as members of one model)
-                  · evaluate (invariance, TTA) · benchmark · timings
+    training      train (compare over seeds, Results.verdict) · evaluate (invariance, TTA) · benchmark · timings
+    stacking      stack: the seeds of a config as members of one Keras model, trained in one step
     models        models (small CNNs, a small ResNet) · pretrained (bases with checked weights)
     pipeline      make_dataset: tf.data, augmentation on the fly (per example, or one fused op per batch)
     entry points  data.load(name) · augment.preset / custom / from_strength, for every modality

@@ -26,8 +26,9 @@ the separate run of seed s_i (``train.setup_run``), right after ``keras.utils.se
 - its own row in ``Results.runs`` (``stacked`` = K; ``seconds`` is the whole stack's time).
 
 On CPU in float32 the members' weights equal the separate runs' bit for bit (tests/test_stack.py), so lesson
-1's glass box still matches. One difference: a member's ``loss`` history leaves out the weight-decay penalty
-(Keras logs the penalty of the whole stack only in the total ``loss``); the training itself includes it.
+1's glass box still matches. One difference, in the logs only: a member's ``loss`` and ``val_loss`` histories
+are Keras's per-output loss trackers, which average the batches' losses without weighting by batch size and
+leave out the weight-decay penalty (it is in the stack's total loss, and in the training); accuracies are exact.
 
 Mixed precision. Keras wraps the stack's optimizer in ONE LossScaleOptimizer: a step in which any member's
 gradients overflow is skipped for all of them, and they share one scale. That couples members only through

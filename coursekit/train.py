@@ -220,9 +220,8 @@ def _accuracy(model, x, y):
 
 
 def setup_run(cfg, data, seed, strategy):
-    """What one seed's run is made of, built in this order after seeding: (model, x, train_ds, val_ds, callbacks).
-
-    coursekit.stack builds each member of a stack with this same function, so a member is this run."""
+    """One seed's run, built in this order after seeding: (model, x, train_ds, val_ds, callbacks); each member
+    of a coursekit.stack is built by this function too, so a member is this run."""
     keras.utils.set_random_seed(seed)
     with strategy.scope():
         model = _build_model(cfg, data)
@@ -243,8 +242,7 @@ def setup_run(cfg, data, seed, strategy):
 
 
 def _row(name, cfg, data, seed, model, history, seconds, n_train, steps, replicas, stacked=1):
-    """One row of Results.runs. ``stacked`` > 1: trained as one of that many members of one model
-    (coursekit.stack); ``seconds`` and ``images_per_sec`` are then the whole stack's."""
+    """A row of Results.runs; ``stacked`` > 1: one of that many members of a model, ``seconds`` the stack's."""
     epochs_run = len(history["loss"])
     train_acc = _accuracy(model, data.x_train, data.y_train)
     val_acc = _accuracy(model, data.x_val, data.y_val)
@@ -259,8 +257,7 @@ def _row(name, cfg, data, seed, model, history, seconds, n_train, steps, replica
 def _fit_one(name, cfg, data, seed, bar):
     strategy = device.strategy()
     model, x, train_ds, val_ds, callbacks = setup_run(cfg, data, seed, strategy)
-    callbacks.insert(1 if callbacks and isinstance(callbacks[0], _CleanTrainAccuracy) else 0,
-                     _ProgressBar(bar, f"{name} seed {seed}"))
+    callbacks.append(_ProgressBar(bar, f"{name} seed {seed}"))
     start = time.perf_counter()
     hist = model.fit(train_ds, validation_data=val_ds, epochs=cfg["epochs"], verbose=0,
                      callbacks=callbacks, shuffle=False)  # the dataset shuffles itself, seeded
@@ -335,10 +332,9 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
     order:   "config" trains all seeds of one config, then the next config; "seed" trains every config of
              one seed back to back, then the next seed. Results are the same either way; for timings "seed"
              pairs runs that shared the machine's load at the same moment.
-    stack:   "auto" trains the seeds of a config together, as members of one model, as many as fit memory
-             (coursekit.stack: the same results as separate runs, in less time); a number: that many seeds
-             per model; False: one model and one fit per seed, each with its own ``seconds`` (for timings).
-             order="seed" and a single seed always train separately.
+    stack:   "auto" trains the seeds of a config as members of one model, as many as fit memory (coursekit.stack:
+             the results of separate runs, in less time); a number: that many per model; False (as order="seed"
+             and a single seed): one model and fit per seed, each with its own ``seconds`` (for timings).
     """
     if not isinstance(configs, dict) or not configs:
         raise TypeError("configs must be a non-empty dict {name: config}, e.g. {'none': cfg_a, 'standard': cfg_b}.")
