@@ -102,11 +102,11 @@ def memory_budget():
         return 1024 ** 3 // 4
 
 
-def members_per_stack(size, n_seeds, model=None, batch_size=32):
-    """How many seeds train together: ``size`` if an int, else ("auto") as many as fit memory, at most MAX_MEMBERS."""
+def members_per_stack(size, n_seeds):
+    """The most seeds one stack takes: ``size`` if a number, else ("auto") MAX_MEMBERS; "auto" takes fewer
+    where they would not fit memory_budget() (Stack stops adding members there)."""
     if size is True or size == "auto":
-        fit = memory_budget() // max(member_bytes(model, batch_size), 1) if model is not None else MAX_MEMBERS
-        return int(max(1, min(n_seeds, MAX_MEMBERS, fit)))
+        return int(min(n_seeds, MAX_MEMBERS))
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"stack must be 'auto', False or a positive number of seeds per model; got {size!r}.")
     return int(min(size, n_seeds))
@@ -183,9 +183,13 @@ class Stack:
     member i is seed ``seeds[i]``), ``train_ds`` (the members' pipelines zipped), ``val_ds``, and per member its
     ``datas`` (coursekit.data.Dataset), ``sizes`` (training examples) and ``callbacks``."""
 
-    def __init__(self, cfg, seeds, get_data, setup, strategy):
-        self.seeds, self.datas, parts = list(seeds), [], []
-        for seed in self.seeds:
+    def __init__(self, cfg, seeds, get_data, setup, strategy, budget=None):
+        self.seeds, self.datas, parts = [], [], []
+        for seed in seeds:  # with a memory budget in bytes: only the first seeds whose members fit in it
+            each = member_bytes(parts[0][0], cfg["batch_size"]) if parts else 0
+            if budget is not None and each * (len(parts) + 1) > budget:
+                break
+            self.seeds.append(seed)
             self.datas.append(get_data(cfg, seed))
             parts.append(setup(cfg, self.datas[-1], seed, strategy))  # seeds everything with this seed first
         self.members = [p[0] for p in parts]
@@ -208,13 +212,13 @@ def fit_seeds(name, cfg, seeds, get_data, setup, row, bar, size="auto"):
     from . import device
 
     strategy = device.strategy()
-    k = size
-    if size is True or size == "auto":  # as many as fit memory, judged on a member built (and thrown) here
-        probe = setup(cfg, get_data(cfg, seeds[0]), seeds[0], strategy)[0]
-        k = members_per_stack(size, len(seeds), probe, cfg["batch_size"])
-    k = members_per_stack(k, len(seeds))
-    for i in range(0, len(seeds), k):
-        yield from _fit(name, cfg, Stack(cfg, seeds[i:i + k], get_data, setup, strategy), strategy, row, bar)
+    k = members_per_stack(size, len(seeds))
+    budget = memory_budget() if size is True or size == "auto" else None
+    i = 0
+    while i < len(seeds):
+        st = Stack(cfg, seeds[i:i + k], get_data, setup, strategy, budget)
+        i += len(st.seeds)
+        yield from _fit(name, cfg, st, strategy, row, bar)
 
 
 def _fit(name, cfg, st, strategy, row, bar):

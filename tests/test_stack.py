@@ -115,8 +115,9 @@ def test_stack_size_is_settable_and_checked(tiny):
     res = ck.train.run(tiny, seeds=SEEDS, progress=False, keep_models=False, stack=2)
     assert res.runs["stacked"].tolist() == [2, 2, 1]
     assert ck.stack.members_per_stack("auto", 40) == ck.stack.MAX_MEMBERS
-    model = ck.train.build_cnn((16, 16, 1), 10, width=8)
-    assert 1 <= ck.stack.members_per_stack("auto", 3, model) <= 3
+    one = ck.stack.member_bytes(ck.train.build_cnn((16, 16, 1), 10, width=8), tiny["batch_size"])
+    assert [len(_stack(tiny, SEEDS).seeds), len(ck.stack.Stack(tiny, SEEDS, ck.train.get_data, ck.train.setup_run,
+                                                               ck.device.strategy(), budget=2.5 * one).seeds)] == [3, 2]
     with pytest.raises(ValueError, match="stack must be 'auto', False or a positive number"):
         ck.train.run(tiny, seeds=SEEDS, progress=False, stack=0)
 
