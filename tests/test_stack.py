@@ -131,3 +131,19 @@ def test_a_stack_trains_under_mixed_precision(tiny):
     finally:
         keras.mixed_precision.set_global_policy("float32")
     assert np.isfinite(hist["loss"][0]) and 0 <= hist["val_m1_accuracy"][0] <= 1
+
+
+def test_the_seeds_benchmarks_jax_mode_says_when_jax_is_missing():
+    """benchmarks/seeds.py's KERAS_BACKEND=jax mode needs no TensorFlow; where JAX is missing it says so."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if importlib.util.find_spec("jax") is not None:
+        pytest.skip("JAX is installed: the mode measures for real (a GPU machine's job, not a test's)")
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "seeds.py"
+    proc = subprocess.run([sys.executable, str(script), "--ks", "1"], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, KERAS_BACKEND="jax"))
+    assert proc.returncode == 0 and "needs JAX, which is not installed" in proc.stdout, proc.stderr[-2000:]
