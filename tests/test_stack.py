@@ -104,7 +104,7 @@ def test_each_members_first_augmented_batch_is_its_separate_runs(tiny, placement
 
 @pytest.mark.parametrize("settings", [dict(model="resnet", width=4), dict(dataset="synthetic_motions", model="cnn1d")])
 def test_the_resnet_and_the_series_model_stack_exactly(tiny, settings):
-    cfg = {**tiny, "epochs": 2, **settings}
+    cfg = {**tiny, "epochs": 1, **settings}  # one epoch: tracing a ResNet is most of the cost
     a = ck.train.run(cfg, seeds=[0, 1], progress=False, stack=False, keep_models=False).runs
     b = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False).runs
     assert b["stacked"].tolist() == [2, 2]
@@ -112,7 +112,7 @@ def test_the_resnet_and_the_series_model_stack_exactly(tiny, settings):
 
 
 def test_stack_size_is_settable_and_checked(tiny):
-    res = ck.train.run(tiny, seeds=SEEDS, progress=False, keep_models=False, stack=2)
+    res = ck.train.run({**tiny, "epochs": 1}, seeds=SEEDS, progress=False, keep_models=False, stack=2)
     assert res.runs["stacked"].tolist() == [2, 2, 1]
     assert ck.stack.members_per_stack("auto", 40) == ck.stack.MAX_MEMBERS
     one = ck.stack.member_bytes(ck.train.build_cnn((16, 16, 1), 10, width=8), tiny["batch_size"])
