@@ -13,6 +13,7 @@ The package is layered; each layer imports only from the layers below it (``cour
     exercises     self-checking pitfall exercises (a small core + one module per exercise notebook)
     display       plots · gallery · widgets ("predict before you run", reveals, scorecard, explorer)
     training      train (compare over seeds, Results.verdict) · evaluate (invariance, TTA) · benchmark · timings
+    stacking      stack: the seeds of a config as members of one Keras model, trained in one step
     models        models (small CNNs, a small ResNet) · pretrained (bases with checked weights)
     pipeline      make_dataset: tf.data, augmentation on the fly (per example, or one fused op per batch)
     entry points  data.load(name) · augment.preset / custom / from_strength, for every modality
@@ -32,7 +33,7 @@ with device.native_logs_filtered():
     import tensorflow as _tf  # noqa: E402,F401
     from . import data, augment, pipeline, train, plots, widgets, course  # noqa: E402,F401
     from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
-    from . import models, pretrained  # noqa: E402,F401
+    from . import models, pretrained, stack  # noqa: E402,F401
     from .course import record  # noqa: E402,F401
 
 __version__ = course.RELEASE  # set once, in coursekit/course.py

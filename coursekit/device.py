@@ -5,6 +5,7 @@ without a GPU, and prints one banner line so that a learner (and an
 instructor reading a log) sees at once what the notebook is running on.
 """
 import contextlib
+import functools
 import os
 import random
 import re
@@ -183,5 +184,14 @@ def strategy():
 
     devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
     if len(devices) > 1:
-        return tf.distribute.MirroredStrategy([d.name for d in devices])
+        return _mirrored(tuple(d.name for d in devices))
     return tf.distribute.get_strategy()
+
+
+@functools.lru_cache(maxsize=None)
+def _mirrored(names):
+    """One MirroredStrategy per set of devices, for the whole process: each new one numbers its all-reduce
+    ops from the same start, so a second one clashes with the first as soon as their models' shapes differ."""
+    import tensorflow as tf
+
+    return tf.distribute.MirroredStrategy(list(names))

@@ -14,6 +14,7 @@ LAYERS = (
      "one name for the datasets and one for the augmentations of every modality"),
     ("pipeline", ("pipeline",), "tf.data input pipelines with augmentation on the fly"),
     ("models", ("models", "pretrained"), "the course's Keras models, and pretrained bases with checked weights"),
+    ("stacking", ("stack",), "the seeds of a config as members of one model, trained in one step (for train)"),
     ("training", ("train", "evaluate", "benchmark", "timings"), "runs over seeds, measurements, measured times"),
     ("display", ("plots", "gallery", "widgets"), "pictures and interactive widgets"),
     ("exercises", ("exercises",), "self-checking pitfall exercises"),

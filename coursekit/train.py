@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from . import augment as augment_lib
 from . import data as data_lib
 from . import device, pipeline
+from . import stack as stack_lib
 from .models import BUILDERS, build_cnn, build_cnn1d, build_resnet  # noqa: F401  (ck.train.build_cnn)
 from .base import validate
 from .base import verdict as verdict_lib
@@ -218,9 +219,10 @@ def _accuracy(model, x, y):
     return float((predicted_classes(model, x) == y).mean())
 
 
-def _fit_one(name, cfg, data, seed, bar):
+def setup_run(cfg, data, seed, strategy):
+    """One seed's run, built in this order after seeding: (model, x, train_ds, val_ds, callbacks); each member
+    of a coursekit.stack is built by this function too, so a member is this run."""
     keras.utils.set_random_seed(seed)
-    strategy = device.strategy()
     with strategy.scope():
         model = _build_model(cfg, data)
     x, y = _training_arrays(cfg, data, seed)
@@ -230,27 +232,41 @@ def _fit_one(name, cfg, data, seed, bar):
                                      num_classes=data.num_classes)
     val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False, kind=data.kind,
                                    batch_augment=cfg["batch_augment"], num_classes=data.num_classes)
-    callbacks = [_ProgressBar(bar, f"{name} seed {seed}")]
+    callbacks = []
     if len(data.x_train) <= 5000:
-        callbacks.insert(0, _CleanTrainAccuracy(data.x_train, data.y_train))
+        callbacks.append(_CleanTrainAccuracy(data.x_train, data.y_train))
     if cfg["early_stopping"]:  # selects an epoch on validation: val_acc is then optimistic, test_acc is not
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", restore_best_weights=True,
                                                        patience=cfg["early_stopping"]))
+    return model, x, train_ds, val_ds, callbacks
+
+
+def _row(name, cfg, data, seed, model, history, seconds, n_train, steps, replicas, stacked=1):
+    """A row of Results.runs; ``stacked`` > 1: one of that many members of a model, ``seconds`` the stack's."""
+    epochs_run = len(history["loss"])
+    train_acc = _accuracy(model, data.x_train, data.y_train)
+    val_acc = _accuracy(model, data.x_val, data.y_val)
+    return dict(name=name, seed=seed, train_acc=train_acc, val_acc=val_acc, gap=train_acc - val_acc,
+                test_acc=_accuracy(model, data.x_test, data.y_test), epochs=cfg["epochs"],
+                epochs_run=epochs_run, best_epoch=int(np.argmax(history["val_accuracy"])) + 1,
+                seconds=seconds, images_per_sec=stacked * n_train * epochs_run / seconds, stacked=stacked,
+                replicas=replicas, steps=steps,
+                n_train=n_train, n_val=len(data.x_val), n_test=len(data.x_test), subset=subset_fingerprint(data))
+
+
+def _fit_one(name, cfg, data, seed, bar):
+    strategy = device.strategy()
+    model, x, train_ds, val_ds, callbacks = setup_run(cfg, data, seed, strategy)
+    callbacks.append(_ProgressBar(bar, f"{name} seed {seed}"))
     start = time.perf_counter()
     hist = model.fit(train_ds, validation_data=val_ds, epochs=cfg["epochs"], verbose=0,
                      callbacks=callbacks, shuffle=False)  # the dataset shuffles itself, seeded
     seconds = time.perf_counter() - start
-    epochs_run = len(hist.history["loss"])
-    bar.update(cfg["epochs"] - epochs_run)  # the epochs early stopping skipped
-    train_acc = _accuracy(model, data.x_train, data.y_train)
-    val_acc = _accuracy(model, data.x_val, data.y_val)
-    row = dict(name=name, seed=seed, train_acc=train_acc, val_acc=val_acc, gap=train_acc - val_acc,
-               test_acc=_accuracy(model, data.x_test, data.y_test), epochs=cfg["epochs"],
-               epochs_run=epochs_run, best_epoch=int(np.argmax(hist.history["val_accuracy"])) + 1,
-               seconds=seconds, images_per_sec=len(x) * epochs_run / seconds,
-               replicas=strategy.num_replicas_in_sync, steps=int(keras.ops.convert_to_numpy(model.optimizer.iterations)),
-               n_train=len(x), n_val=len(data.x_val), n_test=len(data.x_test), subset=subset_fingerprint(data))
-    return row, {k: [float(v) for v in vals] for k, vals in hist.history.items()}, model
+    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
+    bar.update(cfg["epochs"] - len(history["loss"]))  # the epochs early stopping skipped
+    steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+    row = _row(name, cfg, data, seed, model, history, seconds, len(x), steps, strategy.num_replicas_in_sync)
+    return row, history, model
 
 
 @dataclass
@@ -309,13 +325,16 @@ class Results:
         return self.summary.to_string(float_format=lambda v: f"{v:.3f}")
 
 
-def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="config"):
+def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="config", stack="auto"):
     """Train every config with every seed; return Results (runs, summary, histories, models).
 
     configs: {name: config dict}; each dict is completed with ``config(**...)``.
     order:   "config" trains all seeds of one config, then the next config; "seed" trains every config of
              one seed back to back, then the next seed. Results are the same either way; for timings "seed"
              pairs runs that shared the machine's load at the same moment.
+    stack:   "auto" trains the seeds of a config as members of one model, as many as fit memory (coursekit.stack:
+             the results of separate runs, in less time); a number: that many per model; False (as order="seed"
+             and a single seed): one model and fit per seed, each with its own ``seconds`` (for timings).
     """
     if not isinstance(configs, dict) or not configs:
         raise TypeError("configs must be a non-empty dict {name: config}, e.g. {'none': cfg_a, 'standard': cfg_b}.")
@@ -327,9 +346,7 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
     pairs = ([(name, seed) for name in checked for seed in seeds] if order == "config"
              else [(name, seed) for seed in seeds for name in checked])
     with tqdm(total=total, desc="training", unit="epoch", disable=not progress, mininterval=1.0) as bar:
-        for name, seed in pairs:
-            cfg = checked[name]
-            row, hist, model = _fit_one(name, cfg, get_data(cfg, seed), seed, bar)
+        for name, (row, hist, model) in _fits(checked, seeds, pairs, bar, stack if order == "config" else False):
             rows.append(row)
             histories.setdefault(name, []).append(hist)
             if keep_models:
@@ -341,6 +358,18 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
     results = Results(runs, histories, models)
     _log_comparison(results, checked)
     return results
+
+
+def _fits(checked, seeds, pairs, bar, stack):
+    """(name, (row, history, model)) of every run, in the order of ``pairs``; stacked per config unless stack=False."""
+    if stack is False or (len(seeds) == 1 and stack in ("auto", True)):
+        for name, seed in pairs:
+            yield name, _fit_one(name, checked[name], get_data(checked[name], seed), seed, bar)
+        return
+    stack_lib.members_per_stack(stack, len(seeds))  # a clear error for a bad value, before any training
+    for name, cfg in checked.items():
+        for out in stack_lib.fit_seeds(name, cfg, seeds, get_data, setup_run, _row, bar, size=stack):
+            yield name, out
 
 
 COMPARE_LOG_ENV = "COURSEKIT_COMPARE_LOG"

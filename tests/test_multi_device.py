@@ -19,9 +19,14 @@ SCRIPT = textwrap.dedent("""
     cfg = ck.train.config(dataset="digits", n_per_class=4, epochs=2, batch_size=16, augment="standard")
     res = ck.train.run(cfg, seeds=[0], progress=False)
     row = res.runs.iloc[0]
+    # two seeds stacked in one model (coursekit.stack), and the same two as separate runs, in one process
+    stacked = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False).runs
+    separate = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False, stack=False).runs
     print(json.dumps({"strategy": type(strategy).__name__, "in_sync": strategy.num_replicas_in_sync,
                       "replicas": int(row.replicas), "val_acc": float(row.val_acc),
-                      "logical_cpus": len(tf.config.list_logical_devices("CPU"))}))
+                      "logical_cpus": len(tf.config.list_logical_devices("CPU")),
+                      "stacked": stacked[["stacked", "replicas", "val_acc", "steps"]].values.tolist(),
+                      "separate": separate[["stacked", "replicas", "val_acc", "steps"]].values.tolist()}))
 """)
 
 
@@ -33,6 +38,9 @@ def test_two_logical_cpus_train_mirrored():
     assert out["logical_cpus"] == 2 and out["strategy"] == "MirroredStrategy"
     assert out["in_sync"] == 2 and out["replicas"] == 2
     assert 0.0 <= out["val_acc"] <= 1.0
+    # stacked seeds train mirrored too, and each member is its separate run (a column differs: "stacked")
+    assert [r[0] for r in out["stacked"]] == [2, 2] and [r[1] for r in out["stacked"]] == [2, 2]
+    assert [r[1:] for r in out["stacked"]] == [r[1:] for r in out["separate"]]
 
 
 def test_one_device_keeps_the_default_strategy():
