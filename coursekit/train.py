@@ -24,7 +24,7 @@ from . import augment as augment_lib
 from . import data as data_lib
 from . import device, pipeline
 from .models import BUILDERS, build_cnn, build_cnn1d, build_resnet  # noqa: F401  (ck.train.build_cnn)
-from .base import validate
+from .base import interrupts, validate
 from .base import verdict as verdict_lib
 from .base.dataset import balanced_subset
 
@@ -193,6 +193,23 @@ class _ProgressBar(keras.callbacks.Callback):
         self.bar.update(1)
 
 
+class _StopOnInterrupt(keras.callbacks.Callback):
+    """Stops training at the end of the batch that was running when the learner pressed stop (base.interrupts)."""
+
+    def __init__(self, guard):
+        super().__init__()
+        self.guard = guard
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.guard.batch_done()
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.guard.check()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.guard.check()
+
+
 def predicted_classes(model, x, batch_size=512):
     """The predicted class of every example, in eager batches. Not ``model.predict``: that builds and traces a
     new tf.function for each model, and a loop over many models (seeds, sizes) then retraces again and again."""
@@ -218,7 +235,7 @@ def _accuracy(model, x, y):
     return float((predicted_classes(model, x) == y).mean())
 
 
-def _fit_one(name, cfg, data, seed, bar):
+def _fit_one(name, cfg, data, seed, bar, guard):
     keras.utils.set_random_seed(seed)
     strategy = device.strategy()
     with strategy.scope():
@@ -230,7 +247,7 @@ def _fit_one(name, cfg, data, seed, bar):
                                      num_classes=data.num_classes)
     val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False, kind=data.kind,
                                    batch_augment=cfg["batch_augment"], num_classes=data.num_classes)
-    callbacks = [_ProgressBar(bar, f"{name} seed {seed}")]
+    callbacks = [_StopOnInterrupt(guard), _ProgressBar(bar, f"{name} seed {seed}")]
     if len(data.x_train) <= 5000:
         callbacks.insert(0, _CleanTrainAccuracy(data.x_train, data.y_train))
     if cfg["early_stopping"]:  # selects an epoch on validation: val_acc is then optimistic, test_acc is not
@@ -326,10 +343,13 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
     validate.one_of("order", order, ("config", "seed"), what="order")
     pairs = ([(name, seed) for name in checked for seed in seeds] if order == "config"
              else [(name, seed) for seed in seeds for name in checked])
-    with tqdm(total=total, desc="training", unit="epoch", disable=not progress, mininterval=1.0) as bar:
-        for name, seed in pairs:
+    with interrupts.guard() as guard, tqdm(total=total, desc="training", unit="epoch", disable=not progress,
+                                           mininterval=1.0) as bar:
+        for i, (name, seed) in enumerate(pairs):
             cfg = checked[name]
-            row, hist, model = _fit_one(name, cfg, get_data(cfg, seed), seed, bar)
+            guard.doing = f"training {name!r} with seed {seed} (run {i + 1} of {len(pairs)})"
+            guard.check()
+            row, hist, model = _fit_one(name, cfg, get_data(cfg, seed), seed, bar, guard)
             rows.append(row)
             histories.setdefault(name, []).append(hist)
             if keep_models:
