@@ -10,6 +10,7 @@ The package is layered; each layer imports only from the layers below it (``cour
 
     command line  python -m coursekit run | refresh | sync
     course        runs every notebook headlessly; record() of headline figures; the release tag
+    lesson order  sections: a cell run before the section that makes what it needs says which one
     exercises     self-checking pitfall exercises (a small core + one module per exercise notebook)
     display       plots · gallery · widgets ("predict before you run", reveals, scorecard, explorer)
     training      train (compare over seeds, Results.verdict) · evaluate (invariance, TTA) · benchmark · timings
@@ -34,5 +35,8 @@ with device.native_logs_filtered():
     from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
     from . import models, pretrained  # noqa: E402,F401
     from .course import record  # noqa: E402,F401
+    from . import sections  # noqa: E402
+
+sections.install()  # in a kernel: a cell run before the section that makes what it needs says which one
 
 __version__ = course.RELEASE  # set once, in coursekit/course.py

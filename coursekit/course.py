@@ -267,6 +267,10 @@ def sync():
                 c.source = re.sub(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)", colab_badge(rel), c.source)
         nbformat.write(nb, path)
         print(f"synced {rel}")
+    from . import sections
+
+    sections.write_index(notebook_paths())  # which section makes each name: coursekit/data_files/sections.json
+    print("synced coursekit/data_files/sections.json")
     readme = ROOT / "README.md"
     if readme.exists():  # its two badges (Binder and Colab, at the first lesson) and the install line
         text = re.sub(r"\(https://mybinder\.org/v2/[^)\s]+\)", f"({binder_url()})", readme.read_text())

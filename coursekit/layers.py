@@ -17,6 +17,7 @@ LAYERS = (
     ("training", ("train", "evaluate", "benchmark", "timings"), "runs over seeds, measurements, measured times"),
     ("display", ("plots", "gallery", "widgets"), "pictures and interactive widgets"),
     ("exercises", ("exercises",), "self-checking pitfall exercises"),
+    ("lesson order", ("sections",), "a cell run before the section that makes what it needs says which one"),
     ("course", ("course",), "runs the notebooks headlessly; keeps their shared cells in one place"),
     ("command line", ("__main__",), "python -m coursekit: the course runner's command line"),
 )
