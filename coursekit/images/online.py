@@ -74,21 +74,30 @@ def _untar(path):
     return out
 
 
+def as_float(x, image_size):
+    """uint8 images -> float32 in [0, 1] at image_size, one array at a time: only what is kept becomes float."""
+    out = x.astype("float32")
+    out /= 255
+    return resize(out, image_size)
+
+
 def cifar10(image_size, cache_dir):
+    """CIFAR-10 as uint8 (4x less memory than float32): ``coursekit.data.load`` converts only the images it
+    keeps (its splits, after ``pool_per_class`` and ``n_per_class``), so a lesson that trains on a few hundred
+    images holds a few hundred, not 60,000, as float32 (Binder's 1-2 GB)."""
     folder = _untar(_fetch("cifar10", cache_dir)[0])
-    batches = sorted(folder.rglob("data_batch_*")) + sorted(folder.rglob("test_batch"))
 
     def read(p):
         with open(p, "rb") as fh:
             d = pickle.load(fh, encoding="bytes")
         return d[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), np.array(d[b"labels"], dtype="int64")
 
-    train = [read(p) for p in batches if "data_batch" in p.name]
-    x_tr = np.concatenate([a for a, _ in train]).astype("float32") / 255
-    y_tr = np.concatenate([b for _, b in train])
-    x_te, y_te = read(batches[-1])
+    train = [read(p) for p in sorted(folder.rglob("data_batch_*"))]
+    x_tr, y_tr = np.concatenate([a for a, _ in train]), np.concatenate([b for _, b in train])
+    del train
+    x_te, y_te = read(next(folder.rglob("test_batch")))
     names = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
-    return resize(x_tr, image_size), y_tr, names, "photos", (resize(x_te.astype("float32") / 255, image_size), y_te)
+    return x_tr, y_tr, names, "photos", (np.ascontiguousarray(x_te), y_te)
 
 
 def fashion_mnist(image_size, cache_dir):
