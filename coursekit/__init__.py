@@ -17,7 +17,8 @@ The package is layered; each layer imports only from the layers below it (``cour
     models        models (small CNNs, a small ResNet) · pretrained (bases with checked weights)
     pipeline      make_dataset: tf.data, augmentation on the fly (per example, or one fused op per batch)
     entry points  data.load(name) · augment.preset / custom / from_strength, for every modality
-    modalities    images/ · timeseries/ · audio (spectrograms) · text;  device (GPU, seeds, profiles)
+    modalities    images/ · timeseries/ · audio (spectrograms) · text;  device (GPU, seeds, profiles);
+                  interrupts (the stop button ends training at the end of the running batch, in one sentence)
     base          validate (one-sentence errors) · stateless (aug(x, seed)) · dataset · verdict (paired CI)
 """
 import os as _os

@@ -24,7 +24,8 @@ from . import augment as augment_lib
 from . import data as data_lib
 from . import device, pipeline
 from .models import BUILDERS, build_cnn, build_cnn1d, build_resnet  # noqa: F401  (ck.train.build_cnn)
-from .base import interrupts, validate
+from . import interrupts
+from .base import validate
 from .base import verdict as verdict_lib
 from .base.dataset import balanced_subset
 
@@ -194,7 +195,7 @@ class _ProgressBar(keras.callbacks.Callback):
 
 
 class _StopOnInterrupt(keras.callbacks.Callback):
-    """Stops training at the end of the batch that was running when the learner pressed stop (base.interrupts)."""
+    """Stops training at the end of the batch that was running when the learner pressed stop (coursekit.interrupts)."""
 
     def __init__(self, guard):
         super().__init__()
@@ -211,8 +212,9 @@ class _StopOnInterrupt(keras.callbacks.Callback):
 
 
 def predicted_classes(model, x, batch_size=128):
-    """The predicted class of every example, in eager batches of 128 (512 held ~0.5 GB more at CIFAR-10's size). Not ``model.predict``: that builds and traces a
-    new tf.function for each model, and a loop over many models (seeds, sizes) then retraces again and again."""
+    """The predicted class of every example, in eager batches (of 128: 512 held ~0.5 GB more for CIFAR-10's ResNet).
+    Not ``model.predict``: that builds and traces a new tf.function for each model, and a loop over many models
+    (seeds, sizes) then retraces again and again."""
     return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)).argmax(axis=1)
                            for i in range(0, len(x), batch_size)])
 

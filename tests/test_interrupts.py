@@ -1,4 +1,4 @@
-"""The stop button during training (coursekit.base.interrupts): it stops at the end of the running batch, every
+"""The stop button during training (coursekit.interrupts): it stops at the end of the running batch, every
 time, shows one sentence, and the cell still ends in error.
 
 In-process with a real SIGINT, and in a real IPython kernel driven by jupyter_client (interrupt_kernel sends
@@ -12,7 +12,7 @@ import time
 import pytest
 
 import coursekit as ck
-from coursekit.base import interrupts
+from coursekit import interrupts
 from coursekit.base.stops import Interrupted
 import _kernel
 
@@ -54,7 +54,7 @@ def kernel(tmp_path):
 
 def test_kernel_interrupt_three_times_stops_shows_one_sentence_and_fails_the_cell(kernel):
     km, kc = kernel
-    _kernel.run(kc, f"import coursekit as ck\nfrom coursekit.base import interrupts\ncfg = {SLOW_CFG}", timeout=180)
+    _kernel.run(kc, f"import coursekit as ck\nfrom coursekit import interrupts\ncfg = {SLOW_CFG}", timeout=180)
     for attempt in range(3):
         msg_id = kc.execute("res = ck.train.compare({'plain': cfg, 'standard': {**cfg, 'augment': 'standard'}}, "
                             "seeds=[0, 1])")

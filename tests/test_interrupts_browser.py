@@ -3,10 +3,10 @@
 Opens a small notebook made here (import; a ``ck.train.compare`` cell; a cell that prints the run's progress) in
 JupyterLab on 127.0.0.1 in headless Chromium (Debian's chromium driven by Playwright, as in
 test_jupyterlab_browser.py). Each time: Shift+Enter runs the training cell and queues the progress cell behind it
-(as Run all does); once the progress bar shows a finished epoch, the toolbar's stop button is clicked. Then:
-training stopped within the batch that was running when the stop reached the kernel (read from the run's
-progress: the times the kernel's training batches ended), the cell's output is one sentence, and the cell ended in error: the
-queued cell never ran. The 60 s wait for the stop guards only against a hang. Saves <out>/jupyterlab_stop.png.
+(as Run all does); once the progress bar shows a finished epoch, the toolbar's stop button is clicked.
+Then: training stopped within the batch that was running when the stop reached the kernel (read from the
+run's progress: the times the kernel's training batches ended), the cell's output is one sentence, and the cell
+ended in error: the queued cell never ran. The 60 s wait for the stop guards only against a hang. Saves <out>/jupyterlab_stop.png.
 """
 import re
 import shutil
@@ -21,7 +21,7 @@ from test_jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, _st
 pytestmark = pytest.mark.browser
 
 TIME_LIMIT = 300
-SETUP = ("import coursekit as ck\nfrom coursekit.base import interrupts\n"
+SETUP = ("import coursekit as ck\nfrom coursekit import interrupts\n"
          "cfg = ck.train.config(dataset='digits', n_per_class=30, epochs=200, batch_size=8)\nprint('ready')")
 TRAIN = "res = ck.train.compare({'plain': cfg, 'standard': {**cfg, 'augment': 'standard'}}, seeds=[0, 1])"
 PROGRESS = "print('progress', interrupts.LAST.pressed_at, len(interrupts.LAST.batch_ends), *interrupts.LAST.batch_ends)"

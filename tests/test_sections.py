@@ -63,7 +63,7 @@ def test_lesson3_section4_before_section3_says_run_section_3_before_any_training
         errors = [m["content"]["traceback"] for m in outputs if m["msg_type"] == "error"]
         assert errors == [["NeedsEarlierSection: This cell needs `big_models`, made in section 3 ('How much real "
                            "data is augmentation worth?'): run that section first."]]
-        from_kernel = _kernel.run(kc, "from coursekit.base import interrupts\nprint(interrupts.LAST, "
+        from_kernel = _kernel.run(kc, "from coursekit import interrupts\nprint(interrupts.LAST, "
                                       "'res_thin' in globals())")
         assert from_kernel.split() == ["None", "False"] and seconds < 5  # nothing trained
         # A name no section makes is Python's own NameError, with its usual traceback

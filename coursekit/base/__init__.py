@@ -5,5 +5,4 @@
 - ``dataset``    ``Dataset``, the three-way split every loader returns
 - ``verdict``    ``paired(a, b)``: the course's one verdict from per-seed results (95% paired t-interval)
 - ``stops``      exceptions a notebook shows as one sentence (``LearnerStop``, ``Interrupted``)
-- ``interrupts``  the stop button during training: stops at the end of the running batch, in one sentence
 """

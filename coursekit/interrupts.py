@@ -14,7 +14,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from .stops import Interrupted
+from .base.stops import Interrupted
 
 LAST = None  # the last guard used: its ``batch_ends`` are the run's progress (tests read it)
 
