@@ -4,15 +4,20 @@ one sentence (``stops.Interrupted``) instead of a Keras/TensorFlow traceback.
 Jupyter's stop button sends SIGINT, whose usual handler raises KeyboardInterrupt wherever Python happens to be.
 Inside ``model.fit`` that may be a weakref callback or a ``__del__``, where Python can only print "Exception
 ignored in ..." and training runs on. ``guard()`` installs a handler for its duration that only notes the
-press; a Keras callback (``coursekit.train``) calls ``Guard.check()`` at the end of every batch, where raising is
-safe. A second press while the first has not been acted on yet raises at once. The previous handler comes back
-when the guard ends, whatever happens.
+press; the Keras callback ``StopAtBatchEnd`` checks it at the end of every batch, where raising is safe. A second
+press before a batch has ended raises at once. The previous handler comes back when the guard ends, whatever
+happens. Any loop that fits a model for a learner uses both (``coursekit.train`` does)::
+
+    with interrupts.guard() as g:
+        model.fit(ds, epochs=5, callbacks=[interrupts.StopAtBatchEnd(g)])
 """
 import collections
 import signal
 import threading
 import time
 from contextlib import contextmanager
+
+import keras
 
 from .base.stops import Interrupted
 
@@ -39,6 +44,23 @@ class Guard:
         """Raise ``Interrupted`` if stop was pressed: call it where stopping leaves nothing half-done."""
         if self.pressed_at is not None:
             raise self.interrupted()
+
+
+class StopAtBatchEnd(keras.callbacks.Callback):
+    """The Keras callback of a guarded ``fit``: stops at the end of the batch running when stop was pressed."""
+
+    def __init__(self, guard):
+        super().__init__()
+        self.guard = guard
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.guard.batch_done()
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.guard.check()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.guard.check()
 
 
 _active = []  # the guard in force, if any (guards nest: the outermost one handles the signal)

@@ -194,23 +194,6 @@ class _ProgressBar(keras.callbacks.Callback):
         self.bar.update(1)
 
 
-class _StopOnInterrupt(keras.callbacks.Callback):
-    """Stops training at the end of the batch that was running when the learner pressed stop (coursekit.interrupts)."""
-
-    def __init__(self, guard):
-        super().__init__()
-        self.guard = guard
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.guard.batch_done()
-
-    def on_test_batch_end(self, batch, logs=None):
-        self.guard.check()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.guard.check()
-
-
 def predicted_classes(model, x, batch_size=128):
     """The predicted class of every example, in eager batches (of 128: 512 held ~0.5 GB more for CIFAR-10's ResNet).
     Not ``model.predict``: that builds and traces a new tf.function for each model, and a loop over many models
@@ -250,7 +233,7 @@ def _fit_one(name, cfg, data, seed, bar, guard):
     val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False, kind=data.kind,
                                    batch_augment=cfg["batch_augment"], num_classes=data.num_classes,
                                    cache=False)  # nothing random to cache before: a cache is a second copy
-    callbacks = [_StopOnInterrupt(guard), _ProgressBar(bar, f"{name} seed {seed}")]
+    callbacks = [interrupts.StopAtBatchEnd(guard), _ProgressBar(bar, f"{name} seed {seed}")]
     if len(data.x_train) <= 5000:
         callbacks.insert(0, _CleanTrainAccuracy(data.x_train, data.y_train))
     if cfg["early_stopping"]:  # selects an epoch on validation: val_acc is then optimistic, test_acc is not
