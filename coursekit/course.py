@@ -269,8 +269,9 @@ def sync():
         print(f"synced {rel}")
     from . import sections
 
-    sections.write_index(notebook_paths())  # which section makes each name: coursekit/data_files/sections.json
-    print("synced coursekit/data_files/sections.json")
+    index = ROOT / "coursekit" / "data_files" / "sections.json"  # which section makes each name
+    sections.write_index(notebook_paths(), index)
+    print(f"synced {index.relative_to(ROOT).as_posix()}")
     readme = ROOT / "README.md"
     if readme.exists():  # its two badges (Binder and Colab, at the first lesson) and the install line
         text = re.sub(r"\(https://mybinder\.org/v2/[^)\s]+\)", f"({binder_url()})", readme.read_text())

@@ -119,8 +119,10 @@ def build_index(paths):
     return {Path(p).stem: notebook_index(p) for p in sorted(paths)}
 
 
-def write_index(paths):
-    INDEX_FILE.write_text(json.dumps(build_index(paths), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+def write_index(paths, target=INDEX_FILE):
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(build_index(paths), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _load_index():

@@ -34,7 +34,10 @@ def collect(kc, msg_id, timeout):
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
         outputs.append(msg)
-    return kc.get_shell_msg(timeout=10)["content"], outputs
+    while True:  # its own reply (a reply to an earlier request, e.g. the kernel_info of wait_for_ready, is skipped)
+        reply = kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 10))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"], outputs
 
 
 def execute(kc, code, timeout=120):
