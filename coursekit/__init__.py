@@ -10,6 +10,7 @@ The package is layered; each layer imports only from the layers below it (``cour
 
     command line  python -m coursekit run | refresh | sync
     course        runs every notebook headlessly; record() of headline figures; the release tag
+    lesson order  sections: a cell run before the section that makes what it needs says which one
     exercises     self-checking pitfall exercises (a small core + one module per exercise notebook)
     display       plots · gallery · widgets ("predict before you run", reveals, scorecard, explorer)
     training      train (compare over seeds, Results.verdict) · evaluate (invariance, TTA) · benchmark · timings
@@ -17,7 +18,8 @@ The package is layered; each layer imports only from the layers below it (``cour
     models        models (small CNNs, a small ResNet) · pretrained (bases with checked weights)
     pipeline      make_dataset: tf.data, augmentation on the fly (per example, or one fused op per batch)
     entry points  data.load(name) · augment.preset / custom / from_strength, for every modality
-    modalities    images/ · timeseries/ · audio (spectrograms) · text;  device (GPU, seeds, profiles)
+    modalities    images/ · timeseries/ · audio (spectrograms) · text;  device (GPU, seeds, profiles);
+                  interrupts (the stop button ends training at the end of the running batch, in one sentence)
     base          validate (one-sentence errors) · stateless (aug(x, seed)) · dataset · verdict (paired CI)
 """
 import os as _os
@@ -35,5 +37,8 @@ with device.native_logs_filtered():
     from . import evaluate, gallery, benchmark, timeseries, audio, text, exercises  # noqa: E402,F401
     from . import models, pretrained, stack  # noqa: E402,F401
     from .course import record  # noqa: E402,F401
+    from . import sections  # noqa: E402
+
+sections.install()  # in a kernel: a cell run before the section that makes what it needs says which one
 
 __version__ = course.RELEASE  # set once, in coursekit/course.py

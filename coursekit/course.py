@@ -270,6 +270,11 @@ def sync():
                 c.source = re.sub(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)", colab_badge(rel), c.source)
         nbformat.write(nb, path)
         print(f"synced {rel}")
+    from . import sections
+
+    index = ROOT / "coursekit" / "data_files" / "sections.json"  # which section makes each name
+    sections.write_index(notebook_paths(), index)
+    print(f"synced {index.relative_to(ROOT).as_posix()}")
     readme = ROOT / "README.md"
     if readme.exists():  # its two badges (Binder and Colab, at the first lesson) and the install line
         text = re.sub(r"\(https://mybinder\.org/v2/[^)\s]+\)", f"({binder_url()})", readme.read_text())

@@ -51,7 +51,12 @@ NAMES = OFFLINE + ONLINE
 assert OFFLINE == online.OFFLINE_NAMES, "the offline error message must name every offline dataset"
 
 
-def load(name, n_per_class=None, image_size=None, seed=0, val_fraction=0.2, test_fraction=0.2, cache_dir=None):
+def _at_most(x, y, n_per_class, seed, name):
+    return balanced_subset(x, y, min(n_per_class, int(np.bincount(y).min())), seed, name)
+
+
+def load(name, n_per_class=None, image_size=None, seed=0, val_fraction=0.2, test_fraction=0.2, cache_dir=None,
+         max_per_class=None):
     """Load a dataset, split into train / validation / test with a fixed seed.
 
     n_per_class:  keep only this many training examples of each class (balanced, seeded): the
@@ -59,6 +64,9 @@ def load(name, n_per_class=None, image_size=None, seed=0, val_fraction=0.2, test
                   Validation and test splits stay whole.
     image_size:   resize images to image_size x image_size (None: the dataset's course default).
     seed:         the split and the subset depend on it, and on nothing else.
+    max_per_class: keep at most this many examples of each class in each split (balanced, seeded): a smaller
+                  dataset in memory (CIFAR-10 on Binder's 1-2 GB); ``ck.train``'s per-seed subsets are then
+                  drawn from the training split that remains.
     val_fraction, test_fraction: the random split's sizes; a dataset with its own splits (``textures``, whose
                   splits are disjoint regions of its images) keeps them, and ``seed`` then draws only the subset.
     """
@@ -66,6 +74,8 @@ def load(name, n_per_class=None, image_size=None, seed=0, val_fraction=0.2, test
     validate.positive_int(seed, "seed", allow_zero=True)
     if n_per_class is not None:
         validate.positive_int(n_per_class, "n_per_class")
+    if max_per_class is not None:
+        validate.positive_int(max_per_class, "max_per_class")
     if image_size is not None:
         validate.positive_int(image_size, "image_size")
         if image_size < 8:
@@ -87,7 +97,13 @@ def load(name, n_per_class=None, image_size=None, seed=0, val_fraction=0.2, test
 
         x_te, y_te = official_test
         x_tr, x_val, y_tr, y_val = train_test_split(x, y, test_size=val_fraction, stratify=y, random_state=seed)
+    del x, y, official_test  # only the splits are kept
+    if max_per_class is not None:
+        x_tr, y_tr, x_val, y_val, x_te, y_te = (part for xs, ys in ((x_tr, y_tr), (x_val, y_val), (x_te, y_te))
+                                                for part in _at_most(xs, ys, max_per_class, seed, name))
     if n_per_class is not None:
         x_tr, y_tr = balanced_subset(x_tr, y_tr, n_per_class, seed, name)
+    if x_tr.dtype == np.uint8:  # read as bytes (CIFAR-10): only the images kept become float32
+        x_tr, x_val, x_te = (online.as_float(a, image_size) for a in (x_tr, x_val, x_te))
     return Dataset(name, kind, names, x_tr, y_tr, x_val, y_val, x_te, y_te,
                    notes={"n_per_class": n_per_class, "seed": seed})

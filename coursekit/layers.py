@@ -8,8 +8,8 @@ any lower layer, never from a higher one, and never in a circle.
 LAYERS = (
     ("base", ("base", "layers"),
      "argument checks, the stateless-augmentation protocol, Dataset; imports nothing from coursekit"),
-    ("modalities", ("device", "images", "timeseries", "audio", "text"),
-     "hardware setup; data and augmentation of each modality: images, series, spectrograms, text"),
+    ("modalities", ("device", "interrupts", "images", "timeseries", "audio", "text"),
+     "hardware setup and the stop button; data and augmentation of each modality: images, series, spectrograms, text"),
     ("entry points", ("data", "augment"),
      "one name for the datasets and one for the augmentations of every modality"),
     ("pipeline", ("pipeline",), "tf.data input pipelines with augmentation on the fly"),
@@ -18,6 +18,7 @@ LAYERS = (
     ("training", ("train", "evaluate", "benchmark", "timings"), "runs over seeds, measurements, measured times"),
     ("display", ("plots", "gallery", "widgets"), "pictures and interactive widgets"),
     ("exercises", ("exercises",), "self-checking pitfall exercises"),
+    ("lesson order", ("sections",), "a cell run before the section that makes what it needs says which one"),
     ("course", ("course",), "runs the notebooks headlessly; keeps their shared cells in one place"),
     ("command line", ("__main__",), "python -m coursekit: the course runner's command line"),
 )

@@ -18,7 +18,7 @@ from .base import validate
 from .images.online import fetch_file
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data_files" / "weights.json"
-OFFLINE_ADVICE = "Train from scratch instead, e.g. ck.train.config(model='resnet')"
+OFFLINE_ADVICE = "train from scratch instead, e.g. ck.train.config(model='resnet')"
 
 
 def sources():

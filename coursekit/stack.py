@@ -206,11 +206,12 @@ class Stack:
         self.train_ds, self.val_ds = _zipped([p[2] for p in parts], parts[0][3])
 
 
-def fit_seeds(name, cfg, seeds, get_data, setup, row, bar, size="auto"):
+def fit_seeds(name, cfg, seeds, get_data, setup, row, bar, size="auto", callbacks=()):
     """Train one config with every seed, ``size`` seeds per stacked model; yield (row, history, model) per seed.
 
     get_data(cfg, seed), setup(cfg, data, seed, strategy) and row(...) are coursekit.train's: the same data,
     members and result rows as separate runs (``compare`` passes them in; this module sits below train).
+    ``callbacks``: Keras callbacks of the whole stack's fit (compare's stop-button check).
     """
     from . import device
 
@@ -221,15 +222,15 @@ def fit_seeds(name, cfg, seeds, get_data, setup, row, bar, size="auto"):
     while i < len(seeds):
         st = Stack(cfg, seeds[i:i + k], get_data, setup, strategy, budget)
         i += len(st.seeds)
-        yield from _fit(name, cfg, st, strategy, row, bar)
+        yield from _fit(name, cfg, st, strategy, row, bar, callbacks)
 
 
-def _fit(name, cfg, st, strategy, row, bar):
+def _fit(name, cfg, st, strategy, row, bar, callbacks=()):
     group = st.seeds
     label = f"{name} seeds {group[0]}-{group[-1]}" if len(group) > 1 else f"{name} seed {group[0]}"
     router = _Members(st.members, st.callbacks, bar, label, cfg["epochs"])
     start = time.perf_counter()
-    st.model.fit(st.train_ds, validation_data=st.val_ds, epochs=cfg["epochs"], verbose=0, callbacks=[router],
+    st.model.fit(st.train_ds, validation_data=st.val_ds, epochs=cfg["epochs"], verbose=0, callbacks=[router, *callbacks],
                  shuffle=False)
     seconds = time.perf_counter() - start
     for j, seed in enumerate(group):

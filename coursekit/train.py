@@ -22,9 +22,10 @@ from tqdm.auto import tqdm
 
 from . import augment as augment_lib
 from . import data as data_lib
-from . import device, pipeline
+from . import device, interrupts, pipeline
 from . import stack as stack_lib
 from .models import BUILDERS, build_cnn, build_cnn1d, build_resnet  # noqa: F401  (ck.train.build_cnn)
+from .models import CleanTrainAccuracy, predicted_classes  # noqa: F401  (ck.train.predicted_classes)
 from .base import validate
 from .base import verdict as verdict_lib
 from .base.dataset import balanced_subset
@@ -194,25 +195,6 @@ class _ProgressBar(keras.callbacks.Callback):
         self.bar.update(1)
 
 
-def predicted_classes(model, x, batch_size=512):
-    """The predicted class of every example, in eager batches. Not ``model.predict``: that builds and traces a
-    new tf.function for each model, and a loop over many models (seeds, sizes) then retraces again and again."""
-    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)).argmax(axis=1)
-                           for i in range(0, len(x), batch_size)])
-
-
-class _CleanTrainAccuracy(keras.callbacks.Callback):
-    """Adds 'train_clean_accuracy': accuracy on the un-augmented training images after each epoch."""
-
-    def __init__(self, x, y):
-        super().__init__()
-        self.x, self.y = x, y
-
-    def on_epoch_end(self, epoch, logs=None):
-        pred = predicted_classes(self.model, self.x)
-        logs["train_clean_accuracy"] = float((pred == self.y).mean())
-
-
 def _accuracy(model, x, y):
     if len(x) == 0:
         return float("nan")
@@ -231,10 +213,11 @@ def setup_run(cfg, data, seed, strategy):
                                      seed=seed, kind=data.kind, batch_augment=cfg["batch_augment"],
                                      num_classes=data.num_classes)
     val_ds = pipeline.make_dataset(data.x_val, data.y_val, batch_size=256, training=False, kind=data.kind,
-                                   batch_augment=cfg["batch_augment"], num_classes=data.num_classes)
+                                   batch_augment=cfg["batch_augment"], num_classes=data.num_classes,
+                                   cache=False)  # nothing random to cache before: a cache is a second copy
     callbacks = []
     if len(data.x_train) <= 5000:
-        callbacks.append(_CleanTrainAccuracy(data.x_train, data.y_train))
+        callbacks.append(CleanTrainAccuracy(data.x_train, data.y_train))
     if cfg["early_stopping"]:  # selects an epoch on validation: val_acc is then optimistic, test_acc is not
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", restore_best_weights=True,
                                                        patience=cfg["early_stopping"]))
@@ -254,10 +237,10 @@ def _row(name, cfg, data, seed, model, history, seconds, n_train, steps, replica
                 n_train=n_train, n_val=len(data.x_val), n_test=len(data.x_test), subset=subset_fingerprint(data))
 
 
-def _fit_one(name, cfg, data, seed, bar):
+def _fit_one(name, cfg, data, seed, bar, guard):
     strategy = device.strategy()
     model, x, train_ds, val_ds, callbacks = setup_run(cfg, data, seed, strategy)
-    callbacks.append(_ProgressBar(bar, f"{name} seed {seed}"))
+    callbacks += [interrupts.StopAtBatchEnd(guard), _ProgressBar(bar, f"{name} seed {seed}")]
     start = time.perf_counter()
     hist = model.fit(train_ds, validation_data=val_ds, epochs=cfg["epochs"], verbose=0,
                      callbacks=callbacks, shuffle=False)  # the dataset shuffles itself, seeded
@@ -345,8 +328,10 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
     validate.one_of("order", order, ("config", "seed"), what="order")
     pairs = ([(name, seed) for name in checked for seed in seeds] if order == "config"
              else [(name, seed) for seed in seeds for name in checked])
-    with tqdm(total=total, desc="training", unit="epoch", disable=not progress, mininterval=1.0) as bar:
-        for name, (row, hist, model) in _fits(checked, seeds, pairs, bar, stack if order == "config" else False):
+    with interrupts.guard() as guard, tqdm(total=total, desc="training", unit="epoch", disable=not progress,
+                                           mininterval=1.0) as bar:
+        for name, (row, hist, model) in _fits(checked, seeds, pairs, bar, stack if order == "config" else False,
+                                              guard):
             rows.append(row)
             histories.setdefault(name, []).append(hist)
             if keep_models:
@@ -360,15 +345,21 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
     return results
 
 
-def _fits(checked, seeds, pairs, bar, stack):
-    """(name, (row, history, model)) of every run, in the order of ``pairs``; stacked per config unless stack=False."""
+def _fits(checked, seeds, pairs, bar, stack, guard):
+    """(name, (row, history, model)) of every run, in the order of ``pairs``; stacked per config unless stack=False.
+    Every fit stops at the end of the running batch when the learner presses stop (coursekit.interrupts)."""
     if stack is False or (len(seeds) == 1 and stack in ("auto", True)):
-        for name, seed in pairs:
-            yield name, _fit_one(name, checked[name], get_data(checked[name], seed), seed, bar)
+        for i, (name, seed) in enumerate(pairs):
+            guard.doing = f"training {name!r} with seed {seed} (run {i + 1} of {len(pairs)})"
+            guard.check()
+            yield name, _fit_one(name, checked[name], get_data(checked[name], seed), seed, bar, guard)
         return
     stack_lib.members_per_stack(stack, len(seeds))  # a clear error for a bad value, before any training
-    for name, cfg in checked.items():
-        for out in stack_lib.fit_seeds(name, cfg, seeds, get_data, setup_run, _row, bar, size=stack):
+    for i, (name, cfg) in enumerate(checked.items()):
+        guard.doing = f"training {name!r} with seeds {list(seeds)} (config {i + 1} of {len(checked)})"
+        guard.check()
+        for out in stack_lib.fit_seeds(name, cfg, seeds, get_data, setup_run, _row, bar, size=stack,
+                                       callbacks=[interrupts.StopAtBatchEnd(guard)]):
             yield name, out
 
 

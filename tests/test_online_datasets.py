@@ -109,3 +109,38 @@ def test_a_cached_archive_with_the_wrong_checksum_is_not_used(tmp_path, monkeypa
     monkeypatch.setattr(keras.utils, "get_file", offline_get_file(monkeypatch))
     with pytest.raises(ck.data.DownloadError, match="offline"):
         ck.data.load("tf_flowers", cache_dir=tmp_path)
+
+
+def test_offline_is_one_sentence_naming_the_cause_with_no_keras_download_line(tmp_path, monkeypatch, capsys):
+    """No network: the host cannot be resolved. Nothing is printed before the one sentence, which names that."""
+    import socket
+
+    def no_dns(host, *args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(ck.data.DownloadError) as info:
+        ck.data.load("cifar10", cache_dir=tmp_path)
+    msg = str(info.value)
+    out = capsys.readouterr()
+    assert "Downloading data from" not in out.out + out.err and not (out.out + out.err).strip()
+    assert "the host www.cs.toronto.edu could not be resolved" in msg and "(Exception)" not in msg
+    assert "offline" in msg and "'digits'" in msg and "\n" not in msg and msg.count(". ") == msg.count("e.g. ")
+
+
+def test_a_failed_download_after_the_lookup_names_the_network_error(tmp_path, monkeypatch):
+    """The host resolves but the transfer fails (Keras wraps it in a bare Exception): the cause is still named."""
+    import socket
+    import urllib.error
+
+    from keras.src.utils import file_utils  # where get_file's urlretrieve is looked up
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [])
+
+    def refused(*args, **kwargs):
+        raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+
+    monkeypatch.setattr(file_utils, "urlretrieve", refused)
+    with pytest.raises(ck.data.DownloadError) as info:
+        ck.data.load("fashion_mnist", cache_dir=tmp_path)
+    assert "the network failed (Connection refused)" in str(info.value)
