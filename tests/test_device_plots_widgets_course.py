@@ -152,3 +152,59 @@ def test_run_with_epochs_sets_epochs_only_where_declared_and_records_no_times(mo
     assert "EPOCHS" not in course.declared_parameters(course.NOTEBOOKS / "02_what_is_augmentation.ipynb")
     assert course.run(["01_overfitting.ipynb", "02_what_is_augmentation.ipynb"], tmp_path, "quick", epochs=2) == 0
     assert calls == {"01_overfitting.ipynb": {"EPOCHS": 2}, "02_what_is_augmentation.ipynb": None}
+
+
+def test_run_with_seeds_keeps_the_first_seeds_of_every_declared_seed_list(monkeypatch, tmp_path):
+    from coursekit import course, timings
+
+    calls = {}
+
+    def fake_execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
+        calls[Path(path).name] = parameters
+        return Path(out_dir) / Path(path).name, {}, 1.0
+
+    def no_recording(*args, **kwargs):
+        raise AssertionError("a run with --seeds must not record times")
+
+    monkeypatch.setattr(course, "execute", fake_execute)
+    monkeypatch.setattr(timings, "record", no_recording)
+    monkeypatch.setattr(timings, "sync_headers", no_recording)
+    names = ["02_what_is_augmentation.ipynb", "03_augmentation_regularizes.ipynb", "08_capstone_real_photos.ipynb"]
+    assert course.run(names, tmp_path, "full", epochs=1, seeds=3) == 0
+    assert calls == {"02_what_is_augmentation.ipynb": None,
+                     "03_augmentation_regularizes.ipynb": {"EPOCHS": 1, "SEEDS": [0, 1, 2], "SWEEP_SEEDS": [0, 1, 2]},
+                     "08_capstone_real_photos.ipynb": {"EPOCHS": 1, "SEEDS": [0, 1, 2]}}
+
+
+def test_run_refuses_fewer_seeds_than_a_verdict_pairs_in_one_sentence(capsys):
+    from coursekit import course
+
+    with pytest.raises(ValueError, match="seeds must be a whole number of at least 3: every verdict pairs"):
+        course.run(["01_overfitting.ipynb"], seeds=2)
+    with pytest.raises(SystemExit) as stop:
+        course.main(["run", "--seeds", "2", "01_overfitting.ipynb"])
+    assert stop.value.code == 2
+    assert "seeds must be a whole number of at least 3" in capsys.readouterr().err
+
+
+def test_every_profile_seed_list_counts_0_1_2_so_seeds_n_keeps_its_first_n():
+    """--seeds N sets each declared seed list to [0, ..., N-1]: the first N of the profile's list only if every
+    profile's list starts 0, 1, 2, ... and has at least 3 seeds (the fewest --seeds accepts)."""
+    import re
+
+    import nbformat
+
+    from coursekit import course
+
+    found = 0
+    for path in course.notebook_paths():
+        if not course.seed_lists(course.declared_parameters(path)):
+            continue
+        source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        # seeds=[0, 1, 2] in a settings dict, or seeds = SEEDS or {"quick": [0, 1, 2], "full": [...]}
+        for match in re.finditer(r"seeds\"?\s*[=:]\s*(?:SEEDS or \{[^}]*\}|\[[\d,\s]*\])", source):
+            for listed in re.findall(r"\[([\d,\s]*)\]", match.group(0)):
+                seeds = [int(s) for s in listed.split(",") if s.strip()]
+                found += 1
+                assert seeds == list(range(len(seeds))) and len(seeds) >= 3, f"{path.name}: {match.group(0)}"
+    assert found >= 16  # quick and full: lessons 1, 3 (SEEDS and SWEEP_SEEDS), 4, 5, 6, 7, 8
