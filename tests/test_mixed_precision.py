@@ -168,3 +168,16 @@ def test_setup_honours_the_switch_that_forces_mixed_precision(monkeypatch, capsy
             ck.device.setup(seed=0)
     finally:
         keras.mixed_precision.set_global_policy("float32")
+
+
+def test_pictures_of_keras_layers_and_spectrograms_work_under_mixed_float16(mixed_float16):
+    """Lesson 2 draws a learner's keras.layers.RandomCrop: in float16 matplotlib could not draw it."""
+    import matplotlib.pyplot as plt
+
+    photo = np.random.default_rng(0).random((24, 24, 3)).astype("float32")
+    for fig in (ck.gallery.transform_grid(photo, {"crop": keras.layers.RandomCrop(16, 16, seed=0)}, n=2),
+                ck.plots.show_augmentations(photo, keras.layers.RandomColorJitter(value_range=(0, 1), seed=0), n=2)):
+        fig.canvas.draw()
+        plt.close(fig)
+    signal = np.sin(np.linspace(0, 400, 2000)).astype("float32")
+    assert ck.audio.spectrogram(signal).dtype == np.float32 and ck.audio.stft_layer().compute_dtype == "float32"
