@@ -123,7 +123,7 @@ def test_record_writes_figures_for_the_runner(tmp_path, monkeypatch, capsys):
 def test_strip_outputs_keeps_only_checked_cells():
     import nbformat
 
-    nb = nbformat.v4.new_notebook()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
     nb.cells = [nbformat.v4.new_code_cell("print(1)"), nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(2)")]
     for c in nb.cells:
         c.outputs = [nbformat.v4.new_output("stream", text="x\n")]
@@ -208,3 +208,29 @@ def test_every_profile_seed_list_counts_0_1_2_so_seeds_n_keeps_its_first_n():
                 found += 1
                 assert seeds == list(range(len(seeds))) and len(seeds) >= 3, f"{path.name}: {match.group(0)}"
     assert found >= 16  # quick and full: lessons 1, 3 (SEEDS and SWEEP_SEEDS), 4, 5, 6, 7, 8
+
+
+def test_run_with_jobs_executes_notebooks_at_once_reports_them_in_order_and_records_no_times(monkeypatch, tmp_path,
+                                                                                           capsys):
+    import nbformat
+
+    from coursekit import course, timings
+
+    def no_recording(*args, **kwargs):
+        raise AssertionError("a run with --jobs 2 must not record times")
+
+    monkeypatch.setattr(timings, "record", no_recording)
+    monkeypatch.setattr(timings, "sync_headers", no_recording)
+    paths = []
+    for i, code in enumerate(["import coursekit\ncoursekit.record(which=PROFILE + ' a')", "raise ValueError('b broke')"]):
+        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                               "display_name": "Python 3"}})
+        nb.cells = [nbformat.v4.new_code_cell('PROFILE = "auto"', metadata={"tags": ["parameters"]}),
+                    nbformat.v4.new_code_cell(code)]
+        paths.append(tmp_path / f"n{i}.ipynb")
+        nbformat.write(nb, paths[-1])
+    assert course.run([str(p) for p in paths], tmp_path / "out", "quick", jobs=2) == 1  # one notebook failed
+    out = capsys.readouterr().out
+    assert out.index("=== n0") < out.index("which") < out.index("quick a") < out.index("=== n1") < out.index("b broke")
+    with pytest.raises(ValueError, match="jobs must be a whole number of at least 1"):
+        course.run([str(paths[0])], tmp_path / "out", "quick", jobs=0)
