@@ -47,10 +47,11 @@ def stft_layer(frame_length=128, frame_step=32):
     """The Keras layer behind ``spectrogram``: (N, samples, 1) -> (N, time, freq) STFT magnitudes.
 
     A Hann window, no extra scaling: the same numbers as ``tf.signal.stft``'s magnitude. Put it (and
-    a log) at the front of a model to compute spectrograms on the GPU, from raw audio.
+    a log) at the front of a model to compute spectrograms on the GPU, from raw audio. It computes in float32
+    under every dtype policy (under mixed_float16 the next layer casts its output).
     """
     return keras.layers.STFTSpectrogram(mode="magnitude", frame_length=frame_length, frame_step=frame_step,
-                                        window="hann", periodic=True, scaling=None)
+                                        window="hann", periodic=True, scaling=None, dtype="float32")
 
 
 def make_tones(n_per_class=50, seed=0, sample_rate=4000, duration=0.5, noise=0.5):

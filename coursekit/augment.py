@@ -15,7 +15,8 @@ For series and spectrograms (lesson 7): ``Jitter``, ``Scaling``, ``MagnitudeWarp
 from .audio import FreqMask, TimeMask  # noqa: F401
 from .base.stateless import Compose, StatelessAugment  # noqa: F401
 from .images.augment import (FILL_MODES, FLIPS, KINDS, LIMITS, PRESETS, ClipToUnitRange,  # noqa: F401
-                             FusedAugment, ImageAugment, affine, custom, from_strength, preset, resolve)
+                             FusedAugment, ImageAugment, affine, custom, from_strength, in_float32, preset,
+                             resolve)
 from .images.mixing import LabelAwareFlip, cutmix, mixup, rand_augment  # noqa: F401
 from .timeseries.augment import (Jitter, MagnitudeWarp, RandomRotation3D, Scaling, TimeWarp,  # noqa: F401
                                  WindowSlice)

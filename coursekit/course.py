@@ -1,6 +1,7 @@
 """Run the whole course headlessly, and keep the notebooks' shared cells in one place.
 
-    python -m coursekit.course run [--out outputs/course] [--profile quick|full|auto] [NOTEBOOK ...]
+    python -m coursekit.course run [--out outputs/course] [--profile quick|full|auto] [--epochs N] [--seeds N]
+                                   [--jobs N] [NOTEBOOK ...]
     python -m coursekit.course refresh NOTEBOOK ...   # execute (quick) and keep only checked outputs
     python -m coursekit.course sync                   # rewrite every notebook's Colab badge and first cell
 
@@ -179,32 +180,86 @@ def declared_parameters(path):
             for t in node.targets if isinstance(t, ast.Name)}
 
 
-def run(names=None, out_dir="outputs/course", profile="auto", record_times=True, epochs=None):
+def seed_lists(names):
+    """The declared parameters that hold a list of training seeds: by convention their names end in SEEDS."""
+    return sorted(n for n in names if n.endswith("SEEDS"))
+
+
+def short_run_parameters(path, epochs=None, seeds=None):
+    """What ``run(..., epochs, seeds)`` sets in one notebook, only among the parameters it declares (or None).
+
+    epochs: EPOCHS. seeds: every seed list (SEEDS, SWEEP_SEEDS) becomes [0, ..., seeds - 1], the first ``seeds``
+    seeds of the profile's list: every profile's seed lists count 0, 1, 2, ... (a test checks).
+    """
+    declared = declared_parameters(path)
+    params = {}
+    if epochs is not None and "EPOCHS" in declared:
+        params["EPOCHS"] = epochs
+    if seeds is not None:
+        params.update({name: list(range(seeds)) for name in seed_lists(declared)})
+    return params or None
+
+
+def _execute_or_say_why(path, out_dir, profile, parameters):
+    """execute(), for run(): (output path, figures, seconds, None), or (None, {}, 0, one line saying why it failed)."""
+    try:
+        return (*execute(path, out_dir, profile, parameters=parameters), None)
+    except Exception as e:  # report and go on: one broken notebook should not hide the others
+        return None, {}, 0.0, f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"
+
+
+def _executions(paths, out_dir, profile, params, jobs):
+    """The results of _execute_or_say_why for each path, in order; with jobs > 1, that many notebooks at once."""
+    if jobs == 1:
+        for path in paths:
+            yield _execute_or_say_why(path, out_dir, profile, params[path])
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: this process has imported TensorFlow (pick_profile), which does not survive a fork
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_execute_or_say_why, str(path), str(out_dir), profile, params[path]) for path in paths]
+        for future in futures:
+            yield future.result()
+
+
+def run(names=None, out_dir="outputs/course", profile="auto", record_times=True, epochs=None, seeds=None, jobs=1):
     """Execute every notebook and print what each measured. Returns 0 if all ran, else 1.
 
     record_times: store each notebook's time in notebooks/timings.json and rewrite the headers' Time lines
     (what ``make course`` does; test runs on other stacks pass False).
     epochs: set EPOCHS in every notebook that declares it: a short run that checks every cell works (on
     another stack, say) but whose numbers are not the profile's; its times are never recorded.
+    seeds: keep only the first ``seeds`` seeds of every seed list a notebook declares (SEEDS, SWEEP_SEEDS), for the
+    same kind of short run; at least 3, the fewest a verdict pairs. Its times are never recorded either.
+    jobs: execute that many notebooks at once (each in its own kernel); times of notebooks that shared the machine
+    are never recorded.
     """
     from . import device, timings
+    from .base.verdict import MIN_PAIRS
 
-    if epochs is not None:
-        # (no coursekit import at module level: site/build.py loads this file on its own)
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-            raise ValueError(f"epochs must be a whole number of at least 1; got {epochs!r}.")
-        record_times = False
+    # (no coursekit import at module level: site/build.py loads this file on its own)
+    for name, value, low in (("epochs", epochs, 1), ("seeds", seeds, MIN_PAIRS), ("jobs", jobs, 1)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            why = f": every verdict pairs at least {MIN_PAIRS} seeds" if name == "seeds" else ""
+            raise ValueError(f"{name} must be a whole number of at least {low}{why}; got {value!r}.")
+        if name != "jobs" or value > 1:
+            record_times = False
     failures = 0
     summary = []
     resolved = device.pick_profile(profile, verbose=False)  # what "auto" means on this machine
-    for path in notebook_paths(names):
+    paths = notebook_paths(names)
+    params = {path: short_run_parameters(path, epochs, seeds) for path in paths}
+    results = _executions(paths, out_dir, profile, params, jobs)
+    for path in paths:
         print(f"\n=== {path.name}", flush=True)
-        try:
-            params = {"EPOCHS": epochs} if epochs is not None and "EPOCHS" in declared_parameters(path) else None
-            out, figures, seconds = execute(path, out_dir, profile, parameters=params)
-        except Exception as e:  # report and go on: one broken notebook should not hide the others
+        out, figures, seconds, failed = next(results)
+        if failed:
             failures += 1
-            print(f"FAILED: {type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}")
+            print(f"FAILED: {failed}")
             summary.append((path.name, "FAILED", {}))
             continue
         print(f"ran in {seconds:.0f} s -> {out}")
@@ -298,12 +353,21 @@ def main(argv=None):
     p_run.add_argument("--epochs", type=int, default=None,
                        help="set EPOCHS in every notebook that has it: a shorter run that checks every cell "
                             "works, not the profile's numbers (times are not recorded)")
+    p_run.add_argument("--seeds", type=int, default=None,
+                       help="keep the first N seeds of every seed list a notebook declares (SEEDS, SWEEP_SEEDS); "
+                            "at least 3, the fewest a verdict pairs (times are not recorded)")
+    p_run.add_argument("--jobs", type=int, default=1,
+                       help="execute N notebooks at once, each in its own kernel (times are not recorded when N > 1)")
     p_ref = sub.add_parser("refresh", help="execute (quick) and keep only NBVAL_CHECK_OUTPUT outputs")
     p_ref.add_argument("notebooks", nargs="+")
     sub.add_parser("sync", help="rewrite every notebook's Colab badge and first cell from the release tag")
     args = parser.parse_args(argv)
     if args.cmd == "run":
-        return run(args.notebooks, args.out, args.profile, record_times=not args.no_timings, epochs=args.epochs)
+        try:
+            return run(args.notebooks, args.out, args.profile, record_times=not args.no_timings,
+                       epochs=args.epochs, seeds=args.seeds, jobs=args.jobs)
+        except ValueError as e:  # a bad --epochs or --seeds: one sentence, exit status 2
+            parser.error(str(e))
     if args.cmd == "refresh":
         refresh(notebook_paths(args.notebooks))
         return 0

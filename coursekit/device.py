@@ -122,17 +122,34 @@ def _gpu_gains_from_mixed_precision(devices):
     return bool(devices)
 
 
+MIXED_PRECISION_ENV = "COURSEKIT_MIXED_PRECISION"
+
+
+def _forced_mixed_precision():
+    """True or False when COURSEKIT_MIXED_PRECISION is set to 1 or 0, None when it is unset or empty."""
+    value = os.environ.get(MIXED_PRECISION_ENV, "").strip()
+    if not value:
+        return None
+    if value not in ("0", "1"):
+        raise ValueError(f"{MIXED_PRECISION_ENV} must be 1 (mixed precision on) or 0 (off); got {value!r}.")
+    return value == "1"
+
+
 def setup(seed=0, deterministic=False, mixed_precision="auto", verbose=True):
     """Seed everything, set GPUs up, and print a one-line banner. Returns a dict of what it found.
 
     seed:            seeds Python, NumPy, TensorFlow and Keras (same seed, same numbers on the same machine).
     deterministic:   also turn on TensorFlow op determinism (slower; coursekit's own pipelines are
                      already reproducible because they use seeded stateless random ops).
-    mixed_precision: "auto" (on only for GPUs with tensor cores), True or False.
+    mixed_precision: "auto" (on only for GPUs with tensor cores), True or False. The environment variable
+                     COURSEKIT_MIXED_PRECISION, when set to 1 (on) or 0 (off), overrides "auto": with
+                     COURSEKIT_MIXED_PRECISION=1 a CPU runs the mixed_float16 path of a Colab GPU learner (T4,
+                     L4, A100), which is how `make test-colab` checks it. True or False passed here win over it.
     """
     validate.positive_int(seed, "seed", allow_zero=True)
     if mixed_precision not in ("auto", True, False):
         raise ValueError(f"mixed_precision must be 'auto', True or False; got {mixed_precision!r}.")
+    forced = _forced_mixed_precision() if mixed_precision == "auto" else None
     import keras
     import tensorflow as tf
 
@@ -149,7 +166,10 @@ def setup(seed=0, deterministic=False, mixed_precision="auto", verbose=True):
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
-    use_mp = _gpu_gains_from_mixed_precision(devices) if mixed_precision == "auto" else bool(mixed_precision)
+    if forced is not None:
+        use_mp = forced
+    else:
+        use_mp = _gpu_gains_from_mixed_precision(devices) if mixed_precision == "auto" else bool(mixed_precision)
     keras.mixed_precision.set_global_policy("mixed_float16" if use_mp else "float32")
 
     place = where()
@@ -167,9 +187,9 @@ def setup(seed=0, deterministic=False, mixed_precision="auto", verbose=True):
         hw = f"{len(devices)} GPU ({', '.join(info['gpus'])})" if devices else f"CPU only ({os.cpu_count()} cores)"
         tip = {"binder": " - Binder has 1 CPU and 2 GB: keep PROFILE='quick'.",
                "colab": "" if devices else " - tip: Runtime > Change runtime type > GPU for the full profile."}.get(place, "")
+        mp = ("on" if use_mp else "off") + (f" ({MIXED_PRECISION_ENV}={int(use_mp)})" if forced is not None else "")
         print(f"TensorFlow {info['tensorflow']} | Keras {info['keras']} | {hw} | running on {place} | "
-              f"mixed precision {'on' if use_mp else 'off'} | seed {seed} | suggested profile: "
-              f"{info['suggested_profile']}{tip}")
+              f"mixed precision {mp} | seed {seed} | suggested profile: {info['suggested_profile']}{tip}")
     return info
 
 

@@ -28,6 +28,7 @@ def draw(image, transform, n=5, seed=0, kind="photos"):
             raise ValueError("draw shows image-only transforms; a label-changing one (LabelAwareFlip) needs labels.")
         seeds = tf.random.experimental.stateless_split(tf.constant([seed, 0], tf.int64), n)
         return [aug(tf.constant(image), s).numpy() for s in seeds]
+    aug = augment_lib.in_float32(aug)  # a Keras layer computes in float32 under mixed_float16 too
     try:
         return [np.asarray(aug(tf.constant(image), training=True)) for _ in range(n)]
     except TypeError:  # a plain function of one image, without a training argument
@@ -48,7 +49,7 @@ def transform_grid(image, transforms, n=5, seed=0, kind="photos", title="What ea
     for r, (label, versions) in enumerate(rows.items()):
         for c, img in enumerate([image] + versions):
             ax = axes[r, c]
-            img = np.asarray(img)
+            img = np.asarray(img, dtype="float32")  # matplotlib draws no float16
             if img.shape[-1] == 1:
                 ax.imshow(img[..., 0], cmap="gray", vmin=0, vmax=1)
             else:

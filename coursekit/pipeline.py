@@ -9,7 +9,9 @@ The order of ``make_dataset`` is the lesson of step 5 in code::
 - the random map runs per example, so every image gets its own transform, in parallel;
 - each example gets its own seed from ``tf.data.Dataset.random``, which draws a new sequence
   every epoch: new images each epoch, yet the same seed gives the same run;
-- nothing is shuffled or augmented when ``training=False`` (validation, test, inference).
+- nothing is shuffled or augmented when ``training=False`` (validation, test, inference);
+- augmentation runs in float32 under every dtype policy: the arrays are float32, and every Keras layer used to
+  augment computes in float32 (``augment.in_float32``), also under ``mixed_float16`` on a GPU.
 """
 import keras
 import numpy as np
@@ -42,6 +44,7 @@ def _apply_per_example(aug):
             return lambda x, y, seed: aug(x, y, seed)
         return lambda x, y, seed: (aug(x, seed), y)
     if isinstance(aug, keras.layers.Layer):
+        augment_lib.in_float32(aug)
         return lambda x, y, seed: (aug(x, training=True), y)
     return lambda x, y, seed: (aug(x), y)
 
@@ -94,7 +97,7 @@ def make_dataset(x, y, augment=None, batch_size=32, training=True, cache=True, s
         ds = tf.data.Dataset.zip(ds, seeds).map(lambda xy, s: (aug.batch(xy[0], s), xy[1]),
                                                 num_parallel_calls=AUTOTUNE)
     if training and aug is not None and where == "batch":
-        layer = aug.layers(seed=seed) if isinstance(aug, augment_lib.ImageAugment) else aug
+        layer = aug.layers(seed=seed) if isinstance(aug, augment_lib.ImageAugment) else augment_lib.in_float32(aug)
         ds = ds.map(lambda xb, yb: (layer(xb, training=True), yb), num_parallel_calls=AUTOTUNE)
     if batch_augment is not None and training:
         ds = _add_batch_augment(ds, batch_augment, num_classes, seed)
@@ -111,7 +114,7 @@ def _add_batch_augment(ds, batch_augment, num_classes, seed):
         validate.one_of("batch_augment", batch_augment, ("mixup", "cutmix"), what="batch augmentation")
         layer = augment_lib.mixup(seed=seed) if batch_augment == "mixup" else augment_lib.cutmix(seed=seed)
     else:
-        layer = batch_augment
+        layer = augment_lib.in_float32(batch_augment)
 
     def mix(xb, yb):
         out = layer({"images": xb, "labels": tf.one_hot(yb, num_classes)}, training=True)

@@ -8,7 +8,7 @@ from .base import validate
 
 
 def _show(ax, img, title=None):
-    img = np.asarray(img)
+    img = np.asarray(img, dtype="float32")  # matplotlib draws no float16 (a layer's output under mixed_float16)
     if img.ndim == 3 and img.shape[-1] == 1:
         ax.imshow(img[..., 0], cmap="gray", vmin=0, vmax=1)
     else:
@@ -51,6 +51,7 @@ def show_augmentations(image, augment, n=8, seed=0, kind="photos", title=None):
     elif isinstance(aug, augment_lib.StatelessAugment) and not aug.uses_labels:
         versions = [aug(tf.constant(image), s).numpy() for s in seeds]
     else:
+        aug = augment_lib.in_float32(aug)  # a Keras layer computes in float32 under mixed_float16 too
         versions = [np.asarray(aug(tf.constant(image), training=True)) for _ in range(n)]
     ncols = min(n + 1, 9)
     nrows = int(np.ceil((n + 1) / ncols))

@@ -106,8 +106,8 @@ def _build_model(cfg, data):
         resolved = augment_lib.resolve(aug, data.kind)
         if isinstance(resolved, augment_lib.ImageAugment):
             layers = augment_lib.FusedAugment(resolved) if where == "step" else resolved.layers()
-        else:
-            layers = resolved
+        else:  # a Keras layer: it computes in float32 (mixed_float16 too), the model's first layer casts its output
+            layers = augment_lib.in_float32(resolved)
     if callable(cfg["model"]):
         model = cfg["model"](data.input_shape, data.num_classes, cfg)
         if layers is not None:  # your model, with the augmentation layers in front

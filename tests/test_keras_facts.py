@@ -77,3 +77,20 @@ def test_stateless_ops_repeat_with_the_same_seed_in_this_process():
     c = tf.random.stateless_uniform([5], seed=[1, 3])
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("name", ["RandomErasing", "MixUp", "CutMix"])
+def test_some_augmentation_layers_fail_in_float16_and_work_in_float32(name):
+    """Why coursekit builds augmentation layers in float32 (coursekit.augment.in_float32): under mixed_float16, the
+    policy ck.device.setup() sets on a Colab T4, L4 or A100, these fail inside a tf.function (Keras 3.13 and 3.15)."""
+    images, labels = tf.constant(X), tf.one_hot(np.arange(8) % 4, 4)
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        layers = {dtype: getattr(keras.layers, name)(seed=0, dtype=dtype) for dtype in (None, "float32")}
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    data = images if name == "RandomErasing" else {"images": images, "labels": labels}
+    with pytest.raises((TypeError, ValueError, tf.errors.InvalidArgumentError)):
+        tf.function(lambda: layers[None](data, training=True))()
+    out = tf.function(lambda: layers["float32"](data, training=True))()
+    assert all(t.dtype == tf.float32 for t in tf.nest.flatten(out))

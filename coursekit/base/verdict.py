@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 OUTCOMES = ("A better", "B better", "no clear difference")
+MIN_PAIRS = 3  # the fewest pairs (seeds) a verdict accepts
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ def paired(a_values, b_values, a="A", b="B", metric="val_acc", confidence=0.95, 
     b_arr = np.asarray(b_values, dtype="float64").ravel()
     if a_arr.shape != b_arr.shape:
         raise ValueError(f"A and B need one value per seed each, paired; got {a_arr.size} and {b_arr.size} values.")
-    if a_arr.size < 3:
-        raise ValueError(f"A verdict needs at least 3 paired seeds; got {a_arr.size}. Run more seeds "
+    if a_arr.size < MIN_PAIRS:
+        raise ValueError(f"A verdict needs at least {MIN_PAIRS} paired seeds; got {a_arr.size}. Run more seeds "
                          "(with 2 the 95% interval is +-12.7 standard errors wide).")
     if not (np.isfinite(a_arr).all() and np.isfinite(b_arr).all()):
         raise ValueError("A verdict needs finite values; some of the per-seed results are NaN or infinite.")

@@ -26,6 +26,10 @@ KINDS = ("digits", "photos", "faces")
 FLIPS = (None, "horizontal", "vertical", "horizontal_and_vertical")
 FILL_MODES = ("constant", "reflect", "nearest", "wrap")
 # The largest value the course allows for each factor (a strength of 1 reaches some of these).
+# Preprocessing computes in float32 under every dtype policy: under "mixed_float16" (ck.device.setup on a GPU with
+# tensor cores) a layer built without it computes in float16, and Keras 3.13-3.15's RandomErasing, MixUp and CutMix
+# then fail (a float16 `range`, a float16/float32 `Mul`). The model's first layer casts the float32 images itself.
+F32 = "float32"
 LIMITS = {"rotation": 0.5, "zoom": 0.9, "translation": 0.5, "brightness": 1.0, "contrast": 1.0, "noise": 0.5}
 
 
@@ -94,7 +98,8 @@ class ImageAugment(StatelessAugment):
         """The same augmentation as Keras 3 preprocessing layers in a ``keras.layers.Pipeline``.
 
         Works on one image (H, W, C) or a batch (N, H, W, C); active only when called with
-        ``training=True`` (as ``model.fit`` does), an identity at inference.
+        ``training=True`` (as ``model.fit`` does), an identity at inference. Every layer computes in
+        float32 whatever the global dtype policy (see ``in_float32``).
         """
         L = keras.layers
         s = (lambda i: None if seed is None else seed + i)
@@ -116,7 +121,7 @@ class ImageAugment(StatelessAugment):
             chain.append(L.GaussianNoise(self.noise, seed=s(6)))
         if self.noise or self.brightness or self.contrast:
             chain.append(ClipToUnitRange())
-        return L.Pipeline(chain, name="augmentation")
+        return in_float32(L.Pipeline(chain, name="augmentation"))
 
     # ----------------------------------------------------------- stateless form
     def __call__(self, image, seed):
@@ -200,10 +205,12 @@ class FusedAugment(keras.layers.Layer):
     Put it first in a model: while training (``training=True``, as ``fit`` passes) every image of the batch
     gets its own random transform inside the compiled training step, where a handful of small ops cost
     microseconds; otherwise (``predict``, ``evaluate``, a call with no flag) it passes images through. Off
-    unless training=True, like Dropout: a model never augments by accident at inference.
+    unless training=True, like Dropout: a model never augments by accident at inference. It computes in float32
+    unless given another ``dtype``, whatever the global policy.
     """
 
     def __init__(self, augment, seed=None, **kwargs):
+        kwargs.setdefault("dtype", F32)
         super().__init__(**kwargs)
         if not isinstance(augment, ImageAugment):
             raise TypeError(f"FusedAugment takes an ImageAugment (a preset, strength or custom(...)); "
@@ -218,6 +225,21 @@ class FusedAugment(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+
+def in_float32(layer):
+    """Make a Keras augmentation layer, and every layer inside it, compute in float32; returns the same layer.
+
+    Under ``mixed_float16`` a Keras layer built without ``dtype="float32"`` computes in float16, and some of Keras's
+    own augmentation layers then fail (RandomErasing, CutMix: a float16 ``range``; MixUp: a float16/float32 ``Mul``).
+    ``coursekit.pipeline`` and ``coursekit.train`` pass every augmentation layer they are given through this, so a
+    learner's ``keras.layers.RandomErasing(...)`` works on a GPU as on a CPU. Anything else is returned unchanged.
+    """
+    if isinstance(layer, keras.layers.Layer):
+        for sub in layer._flatten_layers(include_self=True, recursive=True):
+            if sub.dtype_policy.name != F32:
+                sub.dtype_policy = F32
+    return layer
 
 
 class ClipToUnitRange(keras.layers.Layer):

@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from ..base import validate
 from ..base.stateless import StatelessAugment
+from .augment import F32
 
 
 class LabelAwareFlip(StatelessAugment):
@@ -49,15 +50,15 @@ class LabelAwareFlip(StatelessAugment):
 
 
 def mixup(alpha=0.2, seed=None):
-    """Keras's MixUp layer: blends pairs of images AND their one-hot labels (works on batches)."""
+    """Keras's MixUp layer: blends pairs of images AND their one-hot labels (works on batches), in float32."""
     validate.fraction(alpha, "alpha", 0.0, 10.0)
-    return keras.layers.MixUp(alpha=alpha, seed=seed)
+    return keras.layers.MixUp(alpha=alpha, seed=seed, dtype=F32)
 
 
 def cutmix(factor=1.0, seed=None):
-    """Keras's CutMix layer: pastes a patch of one image into another, mixing labels by area (batches)."""
+    """Keras's CutMix layer: pastes a patch of one image into another, mixing labels by area (batches), in float32."""
     validate.fraction(factor, "factor", 0.0, 10.0)
-    return keras.layers.CutMix(factor=factor, seed=seed)
+    return keras.layers.CutMix(factor=factor, seed=seed, dtype=F32)
 
 
 class ColourOnGray(keras.layers.Layer):
@@ -80,7 +81,8 @@ class ColourOnGray(keras.layers.Layer):
 
 
 def rand_augment(magnitude=0.5, num_ops=2, seed=None):
-    """Keras's RandAugment: num_ops random operations at a given magnitude in [0, 1] (grayscale too)."""
+    """Keras's RandAugment: num_ops random operations at a given magnitude in [0, 1] (grayscale too), in float32."""
     validate.strength(magnitude, "magnitude")
     validate.positive_int(num_ops, "num_ops")
-    return ColourOnGray(keras.layers.RandAugment(value_range=(0, 1), num_ops=num_ops, factor=magnitude, seed=seed))
+    return ColourOnGray(keras.layers.RandAugment(value_range=(0, 1), num_ops=num_ops, factor=magnitude, seed=seed,
+                                                 dtype=F32), dtype=F32)
