@@ -100,7 +100,7 @@ test-colab: colab-venv
 	$(COLAB_BIN)/python -m pip install -q .
 	@cd notebooks && $(COLAB_ENV) ../$(COLAB_BIN)/python -c "import importlib.util as u, sys; f = u.find_spec('coursekit').origin; \
 	  print('test-colab: notebooks import', f); sys.exit('site-packages' not in f)"
-	$(COLAB_ENV) $(COLAB_BIN)/python -m pytest tests -m "not notebook and not browser and not pinned_env" -p no:cacheprovider --out $(OUT)/colab
+	$(COLAB_ENV) $(COLAB_BIN)/python -m pytest tests -m "not notebook and not browser and not pinned_env and not slow" -p no:cacheprovider --out $(OUT)/colab
 	$(COLAB_ENV) COURSEKIT_MIXED_PRECISION=1 $(COLAB_BIN)/python -m coursekit run --profile quick --epochs 1 --seeds 3 \
 	  --jobs 2 --no-timings --out $(OUT)/colab/notebooks
 

@@ -18,6 +18,7 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_MB = 1500
@@ -63,6 +64,7 @@ def _write_archive(path):
             tar.addfile(info, io.BytesIO(payload))
 
 
+@pytest.mark.slow  # Binder runs the pinned stack: make test measures it there
 def test_lesson8_cifar10_path_peaks_under_1_5_gb(tmp_path):
     (tmp_path / "datasets").mkdir()
     _write_archive(tmp_path / "datasets" / "cifar-10-python.tar.gz")

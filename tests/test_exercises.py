@@ -86,6 +86,7 @@ def test_wrong_answer_is_rejected_by_its_property(key, name, answers, prop, subt
 
 # ------------------------------------------------------------------ correct answers pass, on 50 seeds
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key, name, answers", CORRECT_CASES)
 def test_correct_answer_passes_on_50_seeds(key, name, answers, capsys):
     times = []
