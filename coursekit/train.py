@@ -317,7 +317,8 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
              pairs runs that shared the machine's load at the same moment.
     stack:   "auto" trains the seeds of a config as members of one model, as many as fit memory (coursekit.stack:
              the results of separate runs, in less time); a number: that many per model; False (as order="seed"
-             and a single seed): one model and fit per seed, each with its own ``seconds`` (for timings).
+             and a single seed): one model and fit per seed, each with its own ``seconds`` (for timings). A config
+             whose ``augment`` is one Keras layer object trains seed by seed: its random state is shared.
     """
     if not isinstance(configs, dict) or not configs:
         raise TypeError("configs must be a non-empty dict {name: config}, e.g. {'none': cfg_a, 'standard': cfg_b}.")
@@ -356,6 +357,10 @@ def _fits(checked, seeds, pairs, bar, stack, guard):
         return
     stack_lib.members_per_stack(stack, len(seeds))  # a clear error for a bad value, before any training
     for i, (name, cfg) in enumerate(checked.items()):
+        if isinstance(cfg["augment"], keras.layers.Layer):  # one layer object, its random state shared by the
+            # seeds (run after run): members would interleave its draws, so this config trains seed by seed
+            yield from _fits({name: cfg}, seeds, [(name, s) for s in seeds], bar, False, guard)
+            continue
         guard.doing = f"training {name!r} with seeds {list(seeds)} (config {i + 1} of {len(checked)})"
         guard.check()
         for out in stack_lib.fit_seeds(name, cfg, seeds, get_data, setup_run, _row, bar, size=stack,

@@ -147,3 +147,20 @@ def test_the_seeds_benchmarks_jax_mode_says_when_jax_is_missing():
     proc = subprocess.run([sys.executable, str(script), "--ks", "1"], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, KERAS_BACKEND="jax"))
     assert proc.returncode == 0 and "needs JAX, which is not installed" in proc.stdout, proc.stderr[-2000:]
+
+
+def test_a_config_holding_one_layer_object_trains_seed_by_seed_as_before():
+    """One Keras layer object in a config is shared by every seed's model, its random state carried from run to
+    run; stacked members would interleave its draws. Such a config trains seed by seed, so its figures are those
+    of separate runs made in order."""
+    import keras
+
+    def results(stack):
+        keras.utils.set_random_seed(0)  # the layer draws its seed when it is made
+        layer = keras.layers.RandomFlip("horizontal", seed=None)
+        cfg = ck.train.config(dataset="digits", n_per_class=5, epochs=1, augment=layer, augment_in="model")
+        return ck.train.run(cfg, seeds=[0, 1, 2], progress=False, stack=stack).runs
+
+    stacked, separate = results("auto"), results(False)
+    assert (stacked["stacked"] == 1).all()
+    assert stacked[["seed", "train_acc", "val_acc", "test_acc"]].equals(separate[["seed", "train_acc", "val_acc", "test_acc"]])
