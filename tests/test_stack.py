@@ -6,6 +6,7 @@ import pytest
 
 import coursekit as ck
 
+pytestmark = pytest.mark.slow  # minutes of training, once per CI run: in make test, on the pinned stack
 SEEDS = [0, 1, 2]
 
 
