@@ -8,12 +8,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def kernel(cwd):
-    """(KernelManager, client) of a python3 kernel of this environment, started in cwd, shut down after."""
+def kernel(cwd, **env):
+    """(KernelManager, client) of a python3 kernel of this environment, started in cwd (with ``env`` added to its
+    environment), shut down after."""
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
-    km.start_kernel(cwd=str(cwd), env={**os.environ, "PYTHONPATH": str(ROOT)})
+    km.start_kernel(cwd=str(cwd), env={**os.environ, "PYTHONPATH": str(ROOT), **env})
     kc = km.client()
     kc.start_channels()
     try:

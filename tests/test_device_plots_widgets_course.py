@@ -221,6 +221,7 @@ def test_run_with_jobs_executes_notebooks_at_once_reports_them_in_order_and_reco
 
     monkeypatch.setattr(timings, "record", no_recording)
     monkeypatch.setattr(timings, "sync_headers", no_recording)
+    monkeypatch.delenv(course.EXECUTION_LOG_ENV, raising=False)  # these throw-away notebooks are no course run
     paths = []
     for i, code in enumerate(["import coursekit\ncoursekit.record(which=PROFILE + ' a')", "raise ValueError('b broke')"]):
         nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
