@@ -233,6 +233,7 @@ def test_score_counts_latest_checks():
     assert total == 4 and passed >= 1
 
 
+@pytest.mark.slow  # reads what every check produced, the 50-seed runs (slow) included
 def test_every_message_template_is_produced_by_some_test(request):
     """Runs last in this file: every template must have been produced by one of the tests above."""
     ran = {item.name for item in request.session.items if item.module is request.module}

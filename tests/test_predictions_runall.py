@@ -39,7 +39,8 @@ def run_cells(tmp_path, cells, **env):
     full.pop("PYTEST_CURRENT_TEST", None)
     done = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(cells)], env=full, capture_output=True,
                           text=True, timeout=300)
-    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT")), None)
+    # IPython 7 (Colab's) writes a terminal-title escape before the first line: find RESULT anywhere in a line
+    line = next((x[x.index("RESULT"):] for x in done.stdout.splitlines() if "RESULT" in x), None)
     assert line, done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(line[len("RESULT"):])
 
