@@ -10,8 +10,10 @@ one graph with K members' ops, about the work of tracing K separate models) and 
 small convolutions stay K ops, so rounding stays a separate run's). A fused form (grouped convolutions, batched
 matmuls) would share those too, at the price of other rounding; it is not offered here.
 
-How a member maps to a separate run. ``ck.train.compare`` builds member i with the very function that builds
-the separate run of seed s_i (``train.setup_run``), right after ``keras.utils.set_random_seed(s_i)``, so it has
+How a member maps to a separate run. ``ck.train.compare(..., stack="auto")`` (off by default until an
+idle-machine run of benchmarks/seeds.py shows it pays on the lessons' configs) builds member i with the very
+function that builds the separate run of seed s_i (``train.setup_run``), right after
+``keras.utils.set_random_seed(s_i)``, so it has
 
 - the same initial weights, layer seeds (Dropout, model-placement augmentation layers, the fused "step"
   augmentation) and training subset (``subset="per seed"`` draws it with s_i);
@@ -230,8 +232,8 @@ def _fit(name, cfg, st, strategy, row, bar, callbacks=()):
     label = f"{name} seeds {group[0]}-{group[-1]}" if len(group) > 1 else f"{name} seed {group[0]}"
     router = _Members(st.members, st.callbacks, bar, label, cfg["epochs"])
     start = time.perf_counter()
-    st.model.fit(st.train_ds, validation_data=st.val_ds, epochs=cfg["epochs"], verbose=0, callbacks=[router, *callbacks],
-                 shuffle=False)
+    st.model.fit(st.train_ds, validation_data=st.val_ds, epochs=cfg["epochs"], verbose=0,
+                 callbacks=[router, *callbacks], shuffle=False)
     seconds = time.perf_counter() - start
     for j, seed in enumerate(group):
         hist = router.histories[j]

@@ -308,16 +308,17 @@ class Results:
         return self.summary.to_string(float_format=lambda v: f"{v:.3f}")
 
 
-def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="config", stack="auto"):
+def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="config", stack=False):
     """Train every config with every seed; return Results (runs, summary, histories, models).
 
     configs: {name: config dict}; each dict is completed with ``config(**...)``.
     order:   "config" trains all seeds of one config, then the next config; "seed" trains every config of
              one seed back to back, then the next seed. Results are the same either way; for timings "seed"
              pairs runs that shared the machine's load at the same moment.
-    stack:   "auto" trains the seeds of a config as members of one model, as many as fit memory (coursekit.stack:
-             the results of separate runs, in less time); a number: that many per model; False (as order="seed"
-             and a single seed): one model and fit per seed, each with its own ``seconds`` (for timings). A config
+    stack:   False (the default until an idle-machine benchmark shows it pays on the lessons' configs; as
+             order="seed" and a single seed): one model and fit per seed, each with its own ``seconds``; "auto"
+             trains the seeds of a config as members of one model, as many as fit memory (coursekit.stack: the
+             results of separate runs, exactly); a number: that many per model. A config
              whose ``augment`` is one Keras layer object trains seed by seed: its random state is shared.
     """
     if not isinstance(configs, dict) or not configs:

@@ -35,7 +35,7 @@ def test_sigint_stops_training_at_the_end_of_the_running_batch():
     assert len(guard.batch_ends) > len(after) and len(after) <= 1  # it was training, and stopped within a batch
     assert isinstance(info.value, KeyboardInterrupt) and not isinstance(info.value, Exception)
     msg = str(info.value)
-    assert "'plain' with seeds [0, 1] (config 1 of 1)" in msg and "again" in msg and "\n" not in msg
+    assert "'plain' with seed 0 (run 1 of 2)" in msg and "again" in msg and "\n" not in msg
     assert info.value._render_traceback_() == [f"Interrupted: {msg}"]
     assert signal.getsignal(signal.SIGINT) is before  # the learner's handler is back
 

@@ -124,7 +124,7 @@ def test_stop_button_stops_training_within_a_batch_with_one_sentence_three_times
         assert len(s["ends"]) - len(after) >= 30, f"stop {i}: training was not under way when stop was clicked"
         assert len(after) <= 1, f"stop {i}: {len(after)} batches ended after the interrupt (at most the running one)"
         assert s["errors"] == 1 and "\n" not in s["error_text"], s["error_text"]
-        assert re.fullmatch(r"Interrupted: Stopped training 'plain' with seeds \[0, 1\] \(config 1 of 2\) at your interrupt; "
+        assert re.fullmatch(r"Interrupted: Stopped training 'plain' with seed 0 \(run 1 of 4\) at your interrupt; "
                             r"running this cell again starts that experiment again from its beginning\.",
                             s["error_text"]), s["error_text"]
         assert not s["queued_ran"], f"stop {i}: the cell queued after the training cell ran: Run all went on"

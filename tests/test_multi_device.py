@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent("""
     res = ck.train.run(cfg, seeds=[0], progress=False)
     row = res.runs.iloc[0]
     # two seeds stacked in one model (coursekit.stack), and the same two as separate runs, in one process
-    stacked = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False).runs
+    stacked = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False, stack="auto").runs
     separate = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False, stack=False).runs
     print(json.dumps({"strategy": type(strategy).__name__, "in_sync": strategy.num_replicas_in_sync,
                       "replicas": int(row.replicas), "val_acc": float(row.val_acc),

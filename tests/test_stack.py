@@ -48,7 +48,7 @@ def test_members_start_from_their_own_seeds_weights_subset_and_batch_order(tiny)
 def test_three_stacked_seeds_end_as_three_separate_runs(tiny):
     cfg = {**tiny, "augment": "standard", "epochs": 4}
     separate = ck.train.run(cfg, seeds=SEEDS, progress=False, stack=False)
-    stacked = ck.train.run(cfg, seeds=SEEDS, progress=False)
+    stacked = ck.train.run(cfg, seeds=SEEDS, progress=False, stack="auto")
     a, b = separate.runs, stacked.runs
     assert b["stacked"].tolist() == [3, 3, 3] and a["stacked"].tolist() == [1, 1, 1]
     assert b["seconds"].nunique() == 1  # the stack's time, on every member's row
@@ -66,7 +66,7 @@ def test_each_member_stops_at_its_own_best_epoch(tiny):
     cfg = {**tiny, "epochs": 15, "early_stopping": 2, "learning_rate": 3e-3}
     seeds = [0, 1, 2, 3]
     separate = ck.train.run(cfg, seeds=seeds, progress=False, stack=False, keep_models=False).runs
-    stacked = ck.train.run(cfg, seeds=seeds, progress=False, keep_models=False).runs
+    stacked = ck.train.run(cfg, seeds=seeds, progress=False, keep_models=False, stack="auto").runs
     for col in ("epochs_run", "best_epoch", "val_acc", "steps", "test_acc"):
         assert stacked[col].tolist() == separate[col].tolist(), col
     assert (stacked["epochs_run"] == np.minimum(15, stacked["best_epoch"] + 2)).all()
@@ -107,7 +107,7 @@ def test_each_members_first_augmented_batch_is_its_separate_runs(tiny, placement
 def test_the_resnet_and_the_series_model_stack_exactly(tiny, settings):
     cfg = {**tiny, "epochs": 1, **settings}  # one epoch: tracing a ResNet is most of the cost
     a = ck.train.run(cfg, seeds=[0, 1], progress=False, stack=False, keep_models=False).runs
-    b = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False).runs
+    b = ck.train.run(cfg, seeds=[0, 1], progress=False, keep_models=False, stack="auto").runs
     assert b["stacked"].tolist() == [2, 2]
     assert b["val_acc"].tolist() == a["val_acc"].tolist() and b["train_acc"].tolist() == a["train_acc"].tolist()
 
