@@ -106,11 +106,13 @@ def test_rand_augment_and_random_erasing_train_under_mixed_float16(mixed_float16
     distance, _ = train(ck.augment.rand_augment(magnitude=0.5, num_ops=2, seed=1), augment_in=where)
     assert changed(distance) >= 0.5
     # built by the learner without dtype="float32", as lesson 8 does: float16 would fail in Keras 3.13-3.15
-    erasing = keras.layers.RandomErasing(factor=1.0, scale=(0.1, 0.3), fill_value=0.5, value_range=(0, 1),
+    # factor=(1, 1) erases every image; factor=1.0, which its docstring says "always" erases, draws the probability
+    # from U(0, 1) per image and erased about half (3.15.1): this test then failed on some runs (0.4 < 0.5)
+    erasing = keras.layers.RandomErasing(factor=(1.0, 1.0), scale=(0.1, 0.3), fill_value=0.5, value_range=(0, 1),
                                         seed=2)
     assert erasing.compute_dtype == "float16"
     distance, _ = train(erasing, augment_in=where)
-    assert changed(distance) >= 0.5
+    assert changed(distance) == 1.0
 
 
 @pytest.mark.parametrize("batch_augment", ["mixup", "cutmix"])
