@@ -5,13 +5,16 @@ ops; on 2 CPU cores most of a step is fixed cost (the Python and tf.function cal
 hand-over, the optimizer's bookkeeping, launching each op). Eight separate runs pay that cost eight times per
 step; a stack of eight pays it once per step for eight members, whose ops then each have a little more to do.
 The bigger the model and its batches, the less there is to gain: a step that already keeps the cores busy
-cannot get cheaper by sharing its overhead. Two costs are not shared in this exact form: tracing (Keras traces
+cannot get cheaper by sharing its overhead. Measured on 2 idle CPU cores (benchmarks/seeds.py, 2026-12-08): one
+training step of the CNN already keeps 1.3 of the 2 cores busy, so eight members' steps cost 4.9 times one step
+(1.6x per seed), and a whole ``compare`` (tracing K members, data, evaluation) gained 1.1-1.3x at K = 8, within
+its noise; hence ``stack=False`` stays ``compare``'s default. On a GPU, where one tiny model leaves the device
+mostly idle, the share of fixed cost is far larger. Two costs are not shared in this exact form: tracing (Keras traces
 one graph with K members' ops, about the work of tracing K separate models) and each member's arithmetic (K
 small convolutions stay K ops, so rounding stays a separate run's). A fused form (grouped convolutions, batched
 matmuls) would share those too, at the price of other rounding; it is not offered here.
 
-How a member maps to a separate run. ``ck.train.compare(..., stack="auto")`` (off by default until an
-idle-machine run of benchmarks/seeds.py shows it pays on the lessons' configs) builds member i with the very
+How a member maps to a separate run. ``ck.train.compare(..., stack="auto")`` (off by default, see above) builds member i with the very
 function that builds the separate run of seed s_i (``train.setup_run``), right after
 ``keras.utils.set_random_seed(s_i)``, so it has
 

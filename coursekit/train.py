@@ -315,8 +315,8 @@ def compare(configs, seeds=(0, 1, 2), keep_models=True, progress=True, order="co
     order:   "config" trains all seeds of one config, then the next config; "seed" trains every config of
              one seed back to back, then the next seed. Results are the same either way; for timings "seed"
              pairs runs that shared the machine's load at the same moment.
-    stack:   False (the default until an idle-machine benchmark shows it pays on the lessons' configs; as
-             order="seed" and a single seed): one model and fit per seed, each with its own ``seconds``; "auto"
+    stack:   False (the default: on 2 CPU cores stacking 8 seeds was not clearly faster, benchmarks/seeds.py;
+             as order="seed" and a single seed): one model and fit per seed, each with its own ``seconds``; "auto"
              trains the seeds of a config as members of one model, as many as fit memory (coursekit.stack: the
              results of separate runs, exactly); a number: that many per model. A config
              whose ``augment`` is one Keras layer object trains seed by seed: its random state is shared.
