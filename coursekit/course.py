@@ -9,6 +9,7 @@ A notebook reports its headline figures with ``coursekit.record(name=value, ...)
 collects them and prints a summary per notebook.
 """
 import argparse
+import ast
 import json
 import os
 import shutil
@@ -168,8 +169,6 @@ def execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
 
 def declared_parameters(path):
     """The names a notebook's ``parameters`` cell assigns (what papermill can set)."""
-    import ast
-
     import nbformat
 
     nb = nbformat.read(str(path), as_version=4)
@@ -185,14 +184,15 @@ def seed_lists(names):
     return sorted(n for n in names if n.endswith("SEEDS"))
 
 
-def short_run_parameters(path, epochs=None, seeds=None):
-    """What ``run(..., epochs, seeds)`` sets in one notebook, only among the parameters it declares (or None).
+def short_run_parameters(path, epochs=None, seeds=None, extra=None):
+    """What ``run(..., epochs, seeds, parameters)`` sets in one notebook, among the parameters it declares, or None.
 
     epochs: EPOCHS. seeds: every seed list (SEEDS, SWEEP_SEEDS) becomes [0, ..., seeds - 1], the first ``seeds``
     seeds of the profile's list: every profile's seed lists count 0, 1, 2, ... (a test checks).
+    extra: {NAME: value} set where the notebook declares NAME.
     """
     declared = declared_parameters(path)
-    params = {}
+    params = {k: v for k, v in (extra or {}).items() if k in declared}
     if epochs is not None and "EPOCHS" in declared:
         params["EPOCHS"] = epochs
     if seeds is not None:
@@ -224,7 +224,8 @@ def _executions(paths, out_dir, profile, params, jobs):
             yield future.result()
 
 
-def run(names=None, out_dir="outputs/course", profile="auto", record_times=True, epochs=None, seeds=None, jobs=1):
+def run(names=None, out_dir="outputs/course", profile="auto", record_times=True, epochs=None, seeds=None, jobs=1,
+        parameters=None):
     """Execute every notebook and print what each measured. Returns 0 if all ran, else 1.
 
     record_times: store each notebook's time in notebooks/timings.json and rewrite the headers' Time lines
@@ -235,6 +236,7 @@ def run(names=None, out_dir="outputs/course", profile="auto", record_times=True,
     same kind of short run; at least 3, the fewest a verdict pairs. Its times are never recorded either.
     jobs: execute that many notebooks at once (each in its own kernel); times of notebooks that shared the machine
     are never recorded.
+    parameters: {NAME: value} set in every notebook that declares NAME (e.g. {"WIDTH": 8}); times never recorded.
     """
     from . import device, timings
     from .base.verdict import MIN_PAIRS
@@ -252,7 +254,11 @@ def run(names=None, out_dir="outputs/course", profile="auto", record_times=True,
     summary = []
     resolved = device.pick_profile(profile, verbose=False)  # what "auto" means on this machine
     paths = notebook_paths(names)
-    params = {path: short_run_parameters(path, epochs, seeds) for path in paths}
+    unknown = sorted(set(parameters or {}) - set().union(*(declared_parameters(p) for p in paths)))
+    if unknown:
+        raise ValueError(f"no notebook run here declares the parameter {unknown[0]}, so it would set nothing.")
+    record_times = record_times and not parameters
+    params = {path: short_run_parameters(path, epochs, seeds, parameters) for path in paths}
     results = _executions(paths, out_dir, profile, params, jobs)
     for path in paths:
         print(f"\n=== {path.name}", flush=True)
@@ -340,6 +346,18 @@ def sync():
         print("synced README.md")
 
 
+def _assignments(items):
+    """{NAME: value} from --set NAME=VALUE items; the value a Python literal: 8, 0.5, [1, 2], 'text'."""
+    out = {}
+    for name, sep, text in (item.partition("=") for item in items):
+        try:
+            out[name] = ast.literal_eval(text) if sep and name.isidentifier() else {}[name]
+        except (KeyError, ValueError, SyntaxError):
+            raise ValueError(f"--set takes NAME=VALUE with a Python literal, e.g. --set WIDTH=8; got "
+                             f"{name + sep + text!r}.") from None
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m coursekit.course", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -358,6 +376,8 @@ def main(argv=None):
                             "at least 3, the fewest a verdict pairs (times are not recorded)")
     p_run.add_argument("--jobs", type=int, default=1,
                        help="execute N notebooks at once, each in its own kernel (times are not recorded when N > 1)")
+    p_run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="set a parameter in "
+                       "every notebook that declares it, e.g. --set WIDTH=8 (times are not recorded)")
     p_ref = sub.add_parser("refresh", help="execute (quick) and keep only NBVAL_CHECK_OUTPUT outputs")
     p_ref.add_argument("notebooks", nargs="+")
     sub.add_parser("sync", help="rewrite every notebook's Colab badge and first cell from the release tag")
@@ -365,7 +385,7 @@ def main(argv=None):
     if args.cmd == "run":
         try:
             return run(args.notebooks, args.out, args.profile, record_times=not args.no_timings,
-                       epochs=args.epochs, seeds=args.seeds, jobs=args.jobs)
+                       epochs=args.epochs, seeds=args.seeds, jobs=args.jobs, parameters=_assignments(args.set))
         except ValueError as e:  # a bad --epochs or --seeds: one sentence, exit status 2
             parser.error(str(e))
     if args.cmd == "refresh":
