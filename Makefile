@@ -5,9 +5,10 @@
 #   make site     build the course website (build/site/) from the executed notebooks of the last test or course run
 #   make test-colab  a Colab GPU learner's code, emulated on the CPU: the unit tests, then every notebook on Google
 #                    Colab's stack (Python 3.13, TF 2.20, Keras 3.13) with mixed precision forced on
-#                    (COURSEKIT_MIXED_PRECISION=1, as setup() sets it on Colab's GPUs), quick profile, 1 epoch,
-#                    3 seeds, two notebooks at once: every cell must work there; the evidence comes from make test.
-#                    (The full profile under float16 on 2 CPU cores took over 45 notebook-minutes: see README.)
+#                    (COURSEKIT_MIXED_PRECISION=1, as setup() sets it on Colab's GPUs), full profile (what a GPU
+#                    learner gets), 1 epoch, 3 seeds, the capstone's ResNet at width 8 instead of 32 (float16
+#                    convolutions on 2 CPU cores: at 32 it did not finish in 25 min; at 8, 2 min), two notebooks
+#                    at once: every cell must work there; the evidence comes from make test.
 # Other targets: make lab (JupyterLab), make bench (pipeline benchmark), make clean.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -101,8 +102,8 @@ test-colab: colab-venv
 	@cd notebooks && $(COLAB_ENV) ../$(COLAB_BIN)/python -c "import importlib.util as u, sys; f = u.find_spec('coursekit').origin; \
 	  print('test-colab: notebooks import', f); sys.exit('site-packages' not in f)"
 	$(COLAB_ENV) $(COLAB_BIN)/python -m pytest tests -m "not notebook and not browser and not pinned_env and not slow" -p no:cacheprovider --out $(OUT)/colab
-	$(COLAB_ENV) COURSEKIT_MIXED_PRECISION=1 $(COLAB_BIN)/python -m coursekit run --profile quick --epochs 1 --seeds 3 \
-	  --jobs 2 --no-timings --out $(OUT)/colab/notebooks
+	$(COLAB_ENV) COURSEKIT_MIXED_PRECISION=1 $(COLAB_BIN)/python -m coursekit run --profile full --epochs 1 --seeds 3 \
+	  --set WIDTH=8 --jobs 2 --no-timings --out $(OUT)/colab/notebooks
 
 bench: venv
 	$(BIN)/python benchmarks/pipeline.py
