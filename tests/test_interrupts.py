@@ -20,16 +20,31 @@ import _kernel
 SLOW_CFG = "ck.train.config(dataset='digits', n_per_class=30, epochs=200, batch_size=8)"
 
 
+def _press_once_training(done, batches=20, cap=120):
+    """SIGINT this process once the running guard has seen ``batches`` batch ends (``cap`` s at most): a fixed
+    delay pressed before the first batch on a loaded machine (tracing took longer than it)."""
+    start = time.time()
+    while not done.is_set() and time.time() - start < cap:
+        guard = interrupts.LAST
+        if guard is not None and guard.pressed_at is None and len(guard.batch_ends) >= batches:
+            os.kill(os.getpid(), signal.SIGINT)
+            return
+        time.sleep(0.01)
+
+
 def test_sigint_stops_training_at_the_end_of_the_running_batch():
     cfg = eval(SLOW_CFG)
-    timer = threading.Timer(4.0, os.kill, (os.getpid(), signal.SIGINT))
+    interrupts.LAST = None
+    done = threading.Event()
+    presser = threading.Thread(target=_press_once_training, args=(done,), daemon=True)
     before = signal.getsignal(signal.SIGINT)
-    timer.start()
+    presser.start()
     try:
         with pytest.raises(Interrupted) as info:
             ck.train.compare({"plain": cfg}, seeds=[0, 1], progress=False)
     finally:
-        timer.cancel()
+        done.set()
+        presser.join()
     guard = interrupts.LAST
     after = [t for t in guard.batch_ends if t >= guard.pressed_at]
     assert len(guard.batch_ends) > len(after) and len(after) <= 1  # it was training, and stopped within a batch
