@@ -43,8 +43,10 @@ browser:
 test: venv browser
 	$(BIN)/python -m pytest tests --out $(OUT)/test --durations=20
 
+# The unit tests without the slow ones (minutes each: 50 reseeded exercise checks, stacked training, a full-size
+# archive); make test-unit SLOW=1 runs those too. make test runs everything.
 test-unit: venv
-	$(BIN)/python -m pytest tests -m "not notebook and not browser"
+	$(BIN)/python -m pytest tests -m "not notebook and not browser$(if $(SLOW),, and not slow)"
 
 test-notebooks: venv
 	$(BIN)/python -m pytest tests -m notebook --out $(OUT)/test

@@ -13,6 +13,7 @@ import pandas as pd
 from . import augment as augment_lib
 from . import pipeline
 from .base import validate
+from .models import predicted_classes, predicted_probabilities
 
 
 def _check_model(model):
@@ -20,10 +21,7 @@ def _check_model(model):
         raise TypeError(f"model must be a trained Keras model (with .predict); got {type(model).__name__}.")
 
 
-def _predict(model, x, batch_size=512):
-    """Eager batches, not model.predict: no new tf.function (and retracing) for each of many models."""
-    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)).argmax(axis=1)
-                           for i in range(0, len(x), batch_size)])
+BATCH = 512  # examples per eager batch when predicting (models.predicted_classes)
 
 
 def transformed_views(x, augment, n_views=5, seed=0, kind="digits"):
@@ -51,8 +49,8 @@ def prediction_consistency(model, x, augment, n_views=5, seed=0, kind="digits", 
     x, _ = pipeline.check_inputs(x, kind=kind)
     if views is None:
         views = transformed_views(x, augment, n_views, seed, kind)
-    clean = _predict(model, x)
-    moved = _predict(model, views.reshape((-1,) + x.shape[1:])).reshape(len(views), len(x))
+    clean = predicted_classes(model, x, BATCH)
+    moved = predicted_classes(model, views.reshape((-1,) + x.shape[1:]), BATCH).reshape(len(views), len(x))
     return float((moved == clean[None]).mean())
 
 
@@ -74,9 +72,9 @@ def invariance_table(models, x, y, transforms, n_views=5, seed=0, kind="digits")
         group = group if isinstance(group, (list, tuple)) else [group]
         for run, model in enumerate(group):
             _check_model(model)
-            clean = _predict(model, x)
+            clean = predicted_classes(model, x, BATCH)
             for label, views in all_views.items():
-                moved = _predict(model, views.reshape((-1,) + x.shape[1:])).reshape(len(views), len(x))
+                moved = predicted_classes(model, views.reshape((-1,) + x.shape[1:]), BATCH).reshape(len(views), len(x))
                 rows.append(dict(name=name, run=run, transform=label, clean_acc=float((clean == y).mean()),
                                  transformed_acc=float((moved == y[None]).mean()),
                                  consistency=float((moved == clean[None]).mean())))
@@ -121,7 +119,7 @@ def tta_accuracy(model, x, y, augment, n_views=4, seed=0, kind="digits", views=N
     if views is None:
         views = transformed_views(x, augment, n_views, seed, kind)
     stack = np.concatenate([x[None], views]).reshape((-1,) + x.shape[1:])
-    probs = np.asarray(model.predict(stack, batch_size=512, verbose=0)).reshape(len(views) + 1, len(x), -1)
+    probs = predicted_probabilities(model, stack, BATCH).reshape(len(views) + 1, len(x), -1)
     plain = float((probs[0].argmax(axis=1) == y).mean())
     tta = float((probs.mean(axis=0).argmax(axis=1) == y).mean())
     return plain, tta
@@ -134,7 +132,7 @@ def accuracies(models, x, y, kind="digits"):
     out = []
     for model in group:
         _check_model(model)
-        out.append(float((_predict(model, x) == y).mean()))
+        out.append(float((predicted_classes(model, x, BATCH) == y).mean()))
     return out
 
 

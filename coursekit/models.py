@@ -4,7 +4,8 @@
 - ``build_cnn1d``   a small 1-D CNN for series and spectrograms (lesson 7)
 - ``build_resnet``  a fast residual network in the spirit of the published fast CIFAR-10 trainers
                     (conv-BN-ReLU blocks, two residual stages, max pooling; lesson 8)
-- ``predicted_classes`` and ``CleanTrainAccuracy``: what a trained model predicts, in eager batches
+- ``predicted_probabilities``, ``predicted_classes`` and ``CleanTrainAccuracy``: what a trained model predicts, in
+  eager batches (the one home of predicting: coursekit never calls ``model.predict``)
 
 Each takes ``augmentation``: optional Keras layers put right after the input, active only in training.
 """
@@ -84,12 +85,17 @@ def build_resnet(input_shape, num_classes, width=16, dropout=0.0, weight_decay=0
 BUILDERS = {"cnn": build_cnn, "cnn1d": build_cnn1d, "resnet": build_resnet}
 
 
-def predicted_classes(model, x, batch_size=128):
-    """The predicted class of every example, in eager batches (of 128: 512 held ~0.5 GB more for CIFAR-10's ResNet).
-    Not ``model.predict``: that builds and traces a new tf.function for each model, and a loop over many models
-    (seeds, sizes) then retraces again and again."""
-    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False)).argmax(axis=1)
+def predicted_probabilities(model, x, batch_size=128):
+    """The model's output for every example, in eager batches (of 128: 512 held ~0.5 GB more for CIFAR-10's
+    ResNet). coursekit never calls ``model.predict``: that builds and traces a new tf.function for each model, and
+    a loop over many models (seeds, sizes) then retraces again and again."""
+    return np.concatenate([np.asarray(model(x[i:i + batch_size], training=False))
                            for i in range(0, len(x), batch_size)])
+
+
+def predicted_classes(model, x, batch_size=128):
+    """The predicted class of every example: the argmax of :func:`predicted_probabilities`."""
+    return predicted_probabilities(model, x, batch_size).argmax(axis=1)
 
 
 class CleanTrainAccuracy(keras.callbacks.Callback):

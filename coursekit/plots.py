@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from . import augment as augment_lib
 from .base import validate
+from .models import predicted_classes
 
 
 def _show(ax, img, title=None):
@@ -121,7 +122,7 @@ def confusion_matrix(model, x, y, class_names, title="Confusion matrix", normali
     """The confusion matrix of a model on (x, y): rows are true classes, columns predicted ones."""
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    pred = model.predict(x, batch_size=512, verbose=0).argmax(axis=1)
+    pred = predicted_classes(model, x, batch_size=512)
     fig, ax = plt.subplots(figsize=(1 + 0.55 * len(class_names), 0.8 + 0.5 * len(class_names)))
     ConfusionMatrixDisplay.from_predictions(y, pred, display_labels=class_names, ax=ax, colorbar=False,
                                             normalize=normalize, values_format=".2f" if normalize else "d")

@@ -58,6 +58,12 @@ def duplicated(x, y, batch_size=8, **kw):
     return pipeline(np.concatenate([x[:-1], x[:1]]), np.concatenate([y[:-1], y[:1]]), batch_size, **kw)
 
 
+def next_label(y, label):
+    """The label of the next example of y (the last one's: the first's): every image gets another's label."""
+    at = tf.argmax(tf.cast(tf.equal(tf.constant(y), label), tf.int32))
+    return tf.gather(tf.constant(np.roll(y, -1)), at)
+
+
 def half(ds):
     return ds.map(lambda i, l: (tf.cast(i, tf.float16), l))
 
@@ -73,7 +79,15 @@ WRONG_Q1 = [
                                                                post=lambda d: d.shuffle(len(x))), "fresh", True),
     ("images and labels shuffled separately", unpaired, "paired", True),
     ("labels moved by one", lambda x, y, b=8: pipeline(x, y, b, post=lambda d: d.map(
-        lambda i, l: (i, tf.where(l == y[-1], y[0], l + 1)))), "paired", True),
+        lambda i, l: (i, next_label(y, l)))), "paired", True),
+    ("labels made from positions", lambda x, y, b=8: pipeline(x, np.arange(len(x)), b), "paired", True),
+    ("a brightness change after the augmenter", lambda x, y, b=8: pipeline(x, y, b, post=lambda d: d.map(
+        lambda i, l: (tf.clip_by_value(i + rng.uniform([], -0.1, 0.1), 0.0, 1.0), l))), "paired", True),
+    ("its own faint noise instead of the augmenter", lambda x, y, b=8: pipeline(
+        x, y, b, augment=False, post=lambda d: d.map(lambda i, l: (i + rng.uniform(tf.shape(i), 0.0, 0.004), l))),
+     "fresh", True),
+    ("a map that makes NaN", lambda x, y, b=8: pipeline(x, y, b, post=lambda d: d.map(
+        lambda i, l: (i / tf.reduce_min(i), l))), "dtype_range", False),
     ("batch_size ignored", lambda x, y, batch_size=8: pipeline(x, y, 8), "batch_size", True),
     ("no shuffle", lambda x, y, b=8: pipeline(x, y, b, shuffle=False), "shuffled", True),
     ("float16 images", lambda x, y, b=8: pipeline(x, y, b, post=half), "dtype_range", True),
@@ -98,7 +112,7 @@ WRONG_Q2 = [
     ("batch_size ignored", lambda x, y, batch_size=8: pipeline(x, y, 8, cache="before"), "batch_size", True),
     ("images and labels shuffled separately", lambda x, y, b=8: unpaired(x, y, b).cache(), "paired", False),
     ("labels moved by one", lambda x, y, b=8: pipeline(x, y, b, cache="before", post=lambda d: d.map(
-        lambda i, l: (i, tf.where(l == y[-1], y[0], l + 1)))), "paired", True),
+        lambda i, l: (i, next_label(y, l)))), "paired", True),
     ("cache but no augmentation", lambda x, y, b=8: pipeline(x, y, b, cache="before", augment=False),
      "fresh", False),
     ("label-seeded op after cache", lambda x, y, b=8: pipeline(
@@ -224,6 +238,13 @@ WRONG_Q4 = [
     ("80% of the changes up", skewed, "both_ways", True),
     ("only the first image changes", first_only, "per_image", False),
     ("two values shared by the batch", two_values, "per_image", False),
+    ("one change per channel", lambda b: tf.clip_by_value(
+        b + rng.uniform([tf.shape(b)[0], 1, 1, tf.shape(b)[-1]], -0.2, 0.2), 0.0, 1.0), "brightness", True),
+    ("only the first channel changes", lambda b: tf.clip_by_value(b + rng.uniform([tf.shape(b)[0], 1, 1, 1], -0.2, 0.2)
+                                                                  * tf.one_hot(0, tf.shape(b)[-1]), 0.0, 1.0),
+     "brightness", True),
+    ("NaN for dark images", lambda b: uniform_delta()(b) * tf.math.log(b - 0.05) / tf.math.log(b - 0.05),
+     "returns_batch", False),
     ("pairs of images share a value", lambda b: tf.clip_by_value(b + tf.repeat(
         rng.uniform([tf.shape(b)[0] // 2, 1, 1, 1], -0.2, 0.2), 2, axis=0), 0.0, 1.0), "per_image", True),
 ]
@@ -260,13 +281,22 @@ def cast_cache_augment(x, y, batch_size=8):
     return ds.batch(batch_size).prefetch(1)
 
 
+def batch_cache_shuffle_batches(x, y, batch_size=8):
+    """Batch, cache the clean batches, shuffle the BATCHES every epoch, augment them: the short batch can come first,
+    and two epochs can show the batches in the same order."""
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size).cache().shuffle(8)
+    return ds.map(lambda i, l: (aug(i, training=True), l))
+
+
 ALT_Q1 = [("augment whole batches", lambda x, y, b=8: cached_map_batch(x, y, b)),
           ("shuffled indices, stateless op", indices_then_gather),
-          ("two Keras layers, no training flag", separate_layers)]
+          ("two Keras layers, no training flag", separate_layers),
+          ("batch, cache, shuffle the batches, augment", batch_cache_shuffle_batches)]
 ALT_Q2 = [("cache, shuffle, batch, augment batches", cached_map_batch),
           ("a deterministic map before cache()", cast_cache_augment),
           ("cache() into memory, named", lambda x, y, b=8: pipeline(x, y, b, pre=lambda d: d.cache(""),
-                                                                    post=lambda d: d.prefetch(2)))]
+                                                                    post=lambda d: d.prefetch(2))),
+          ("batch, cache, shuffle the batches, augment", batch_cache_shuffle_batches)]
 ALT_Q3 = [("val prefetched", datasets(val=lambda x, y, b, *_: clean(x, y, b).prefetch(1))),
           ("train from the cached pipeline, val cached", datasets(train=cast_cache_augment,
                                                                   val=lambda x, y, b, *_: clean(x, y, b).cache())),
@@ -334,6 +364,7 @@ WRONG_EX2_Q1 = [
     ("fixed stateless seed", half_turn(twins, coin=lambda: tf.random.stateless_uniform([], [3, 4]) < 0.5),
      "probability", False),
     ("coin seeded by the pixels", content_seeded, "fresh", True),
+    ("NaN pixels", lambda image, label: (image / tf.reduce_max(image) * 0.0 / 0.0, label), "pairs", False),
     ("one argument", lambda image: image, "pairs", False),
     ("cropped", lambda image, label: (image[:4], label), "pairs", False),
     ("float label", lambda image, label: (image, tf.cast(label, tf.float32)), "pairs", False),
@@ -458,6 +489,11 @@ WRONG_EX2_Q3 = [
     ("one scalar for the whole batch", noise_layer(lambda s, x: x + normal(s, x, shape=())), "per_pixel", True),
     ("one value per image", noise_layer(lambda s, x: x + normal(s, x, shape=(keras.ops.shape(x)[0], 1, 1, 1))),
      "per_pixel", True),
+    ("noise on the first channel only", noise_layer(lambda s, x: x + normal(s, x) * tf.one_hot(0, tf.shape(x)[-1])),
+     "per_pixel", True),
+    ("one noise per pixel shared by its channels", noise_layer(lambda s, x: x + normal(
+        s, x, shape=tf.concat([tf.shape(x)[:-1], [1]], axis=0))), "per_pixel", True),
+    ("NaN noise", noise_layer(lambda s, x: x + normal(s, x) / 0.0 * 0.0, clip=False), "augments", False),
     ("hard-coded stddev", noise_layer(lambda s, x: x + normal(s, x, stddev=0.1)), "stddev", True),
     ("variance as stddev", noise_layer(lambda s, x: x + normal(s, x, stddev=s.stddev ** 2)), "stddev", True),
     ("uniform noise", noise_layer(lambda s, x: x + keras.random.uniform(
@@ -501,6 +537,7 @@ WRONG_EX2_Q4 = [
     ("a number out of range", (S.digits_augment, 3.5), "augmentations", False),
     ("an object", (S.digits_augment, object()), "augmentations", False),
     ("cropping", (S.digits_augment, lambda img: img[:3]), "augmentations", False),
+    ("faces made NaN", (S.digits_augment, lambda img: img * float("nan")), "augmentations", False),
     ("a label-aware flip", (ck_augment.LabelAwareFlip({6: 9, 9: 6}), S.faces_augment), "augmentations", False),
 ]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, _step, fail_with_screenshot, jupyterlab
+from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, begin_step, fail_with_screenshot, jupyterlab
 
 pytestmark = pytest.mark.browser
 
@@ -75,16 +75,16 @@ def stop_training_three_times(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             raise TimeoutError(f"cell {i + 1} never showed {pattern!r}; it shows {output(i).inner_text()[-300:]!r}")
 
         try:
-            step = _step(page, deadline, "opening the notebook")
+            step = begin_step(page, deadline, "opening the notebook")
             page.goto(f"{base}/lab/tree/{rel}?token={token}", timeout=deadline.ms())
             cells.nth(2).wait_for(state="attached", timeout=deadline.ms())
             page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=deadline.ms())
-            step = _step(page, deadline, "importing coursekit")
+            step = begin_step(page, deadline, "importing coursekit")
             select(0)
             page.keyboard.press("Shift+Enter")
             wait_text(0, r"ready", 120)
             for attempt in range(3):
-                step = _step(page, deadline, f"training, stop {attempt + 1} of 3")
+                step = begin_step(page, deadline, f"training, stop {attempt + 1} of 3")
                 select(1)
                 page.keyboard.press("Shift+Enter")  # the training cell...
                 page.keyboard.press("Shift+Enter")  # ...and the progress cell queued behind it, as Run all does
@@ -98,7 +98,7 @@ def stop_training_three_times(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
                 errors = output(1).locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
                 record = dict(clicked=clicked, error_text=errors.first.inner_text().strip(), errors=errors.count(),
                               queued_ran=bool(output(2).inner_text().strip()))
-                step = _step(page, deadline, f"reading the run's progress after stop {attempt + 1}")
+                step = begin_step(page, deadline, f"reading the run's progress after stop {attempt + 1}")
                 select(2)
                 page.keyboard.press("Control+Enter")
                 numbers = wait_text(2, r"progress ([\d.]+) (\d+)((?: [\d.]+)*)", 60)

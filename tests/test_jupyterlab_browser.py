@@ -16,111 +16,23 @@ server, with its kernel, is killed at the end whatever happens.
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, begin_step, fail_with_screenshot, jupyterlab
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "notebooks" / "02_what_is_augmentation.ipynb"
 EXPLORER_MARK = "# Augmentation explorer"  # first line of the lesson's explorer cell
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
 TIME_LIMIT = 150  # seconds, for everything: server start, kernel start, cells, slider, screenshot
 SCREENSHOT = "jupyterlab_explorer.png"
 # A checksum of the pixels the browser shows for an <img> (drawn on a canvas): changes iff the picture does.
 PIXELS_JS = """el => { const c = document.createElement('canvas'); c.width = el.naturalWidth; c.height = el.naturalHeight;
   const g = c.getContext('2d'); g.drawImage(el, 0, 0); const d = g.getImageData(0, 0, c.width, c.height).data;
   let h = 0; for (let i = 0; i < d.length; i++) { h = (h * 31 + d[i]) >>> 0; } return [c.width, c.height, h]; }"""
-
-
-class Deadline:
-    def __init__(self, seconds):
-        self.seconds, self.end = seconds, time.monotonic() + seconds
-
-    def left(self, floor=1.0):
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"the browser test ran out of its {self.seconds} s budget")
-        return max(left, floor)
-
-    def ms(self):
-        return int(self.left() * 1000)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _jupyter():
-    """The jupyter of the environment running the tests (the project's .venv)."""
-    exe = Path(sys.executable).with_name("jupyter")
-    if not exe.exists():
-        pytest.fail(f"JupyterLab is not installed next to {sys.executable} (run: make venv)")
-    return str(exe)
-
-
-def _quiet_settings(settings_dir):
-    """User settings for a throw-away JupyterLab: no news or update pop-ups over the notebook."""
-    path = Path(settings_dir) / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True}))
-
-
-@contextmanager
-def jupyterlab(root_dir, scratch, log_path, deadline):
-    """Run JupyterLab on a free localhost port; yield (base URL, token); kill it and its kernels after."""
-    port, token = _free_port(), uuid.uuid4().hex
-    env = dict(os.environ, COURSE_PROFILE="quick", JUPYTERLAB_SETTINGS_DIR=str(scratch / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(scratch / "workspaces"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"))
-    env.pop("MPLBACKEND", None)  # let the kernel show plots inline, as a learner sees them
-    _quiet_settings(scratch / "settings")
-    cmd = [_jupyter(), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-           f"--ServerApp.token={token}", f"--ServerApp.root_dir={root_dir}", "--ServerApp.open_browser=False",
-           "--allow-root", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root_dir,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    start, budget = time.monotonic(), 0.4 * deadline.seconds  # leave the browser most of the time
-    try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited with code {proc.returncode} before serving; see {log_path}")
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > start + budget:
-                pytest.fail(f"JupyterLab did not answer on {base} within {budget:.0f} s; see {log_path}")
-            time.sleep(0.5)
-        yield base, token
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)  # the server and the kernels it started
-            proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
 
 
 def explorer_cell_index(notebook):
@@ -170,26 +82,6 @@ def _move_rotation_slider(page, explorer, deadline):
     return before, after
 
 
-def _step(page, deadline, what):
-    """Name the step (for the failure message) and bound every browser wait by the time left."""
-    page.set_default_timeout(deadline.ms())
-    return what
-
-
-def fail_with_screenshot(page, out_dir, name, what, step, deadline, error):
-    """Fail the test with one line: what failed at which step, after how long, and where to look."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    failed = out_dir / f"{name}_failure.png"
-    try:
-        page.screenshot(path=str(failed))
-    except PlaywrightError:
-        pass
-    pytest.fail(f"{what} while {step} ({time.monotonic() - (deadline.end - deadline.seconds):.0f} s of "
-                f"{deadline.seconds} s): {str(error).splitlines()[0]}. Screenshot: {failed}; server log: "
-                f"{out_dir / (name + '_server.log')}")
-
-
 def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
     """Open `notebook` in JupyterLab in headless Chromium, run it up to the explorer, move a slider.
 
@@ -222,13 +114,13 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.set_default_timeout(deadline.ms())
         try:
-            step = _step(page, deadline, "opening the notebook")
+            step = begin_step(page, deadline, "opening the notebook")
             page.goto(f"{base}/lab/tree/{rel}?token={token}", timeout=deadline.ms())
             cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
             cells.nth(n_cells - 1).wait_for(state="attached", timeout=deadline.ms())
             page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=deadline.ms())
 
-            step = _step(page, deadline, f"running cells 1 to {index + 1} (the explorer)")
+            step = begin_step(page, deadline, f"running cells 1 to {index + 1} (the explorer)")
             cells.first.locator(".jp-InputPrompt").first.click()  # select the first cell, command mode
             page.keyboard.press("Escape")
             for _ in range(index + 1):
@@ -240,15 +132,15 @@ def run_explorer_in_jupyterlab(notebook, out_dir, root_dir=ROOT, time_limit=TIME
             src_before, pixels_before = img.get_attribute("src"), img.evaluate(PIXELS_JS)
             assert src_before, "the explorer's <img> has no src"
 
-            step = _step(page, deadline, "moving the rotation slider")
+            step = begin_step(page, deadline, "moving the rotation slider")
             read_before, read_after = _move_rotation_slider(page, explorer, deadline)
-            step = _step(page, deadline, "waiting for the image to update")
+            step = begin_step(page, deadline, "waiting for the image to update")
             page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
                                    arg=[img.element_handle(), src_before], timeout=deadline.ms())
             img.evaluate("el => el.decode()")
             src_after, pixels_after = img.get_attribute("src"), img.evaluate(PIXELS_JS)
 
-            step = _step(page, deadline, "saving the screenshot")
+            step = begin_step(page, deadline, "saving the screenshot")
             page.keyboard.press("Escape")
             page.keyboard.press("Control+b")  # hide the file browser: the notebook fills the picture
             # Show the explorer cell's code above its output, as a learner sees it.

@@ -15,9 +15,7 @@ WITH_CHECKED_CELLS = [r for r in LESSONS_AND_EXERCISES if nr.checked_cells(nr.nb
 @pytest.mark.notebook
 @pytest.mark.parametrize("run", LESSONS_AND_EXERCISES, ids=nr.ids(LESSONS_AND_EXERCISES))
 def test_notebook_runs_in_quick_profile(run, executed):
-    ran = executed(run)
-    errors = [o for c in ran.nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
+    ran = executed(run)  # papermill raises PapermillExecutionError at the first cell that fails
     print(f"{run}: {ran.seconds:.0f} s, figures {ran.figures}")
     if run.name[:2].isdigit() and run.name[:2] != "00":
         assert ran.figures, f"{run.name} recorded no headline figures (call coursekit.record)"

@@ -15,15 +15,13 @@ and that the reveal's HTML marks match or mismatch, and that the Commit button's
 Saves <out>/jupyterlab_reveal.png. The kernel's prediction record is a temporary file.
 """
 import json
-import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from test_jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, _step, fail_with_screenshot, jupyterlab
+from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, Lab, begin_step, fail_with_screenshot, jupyterlab
 
 pytestmark = pytest.mark.browser
 
@@ -45,59 +43,6 @@ def make_notebook(path):
                 nbformat.v4.new_code_cell(f'q_main.reveal("{ANSWER}", because="the stand-in measurement of this '
                                           'test: validation accuracy 0.95 -> 0.93")')]
     nbformat.write(nb, path)
-
-
-class Lab:
-    """The open notebook: run cells with real keys and clicks, wait for their outputs."""
-
-    def __init__(self, page, deadline):
-        self.page, self.deadline = page, deadline
-        self.cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-
-    def cell(self, i):
-        return self.cells.nth(i)
-
-    def select(self, i):
-        """Make cell i active in command mode, by clicking its prompt."""
-        self.cell(i).locator(".jp-InputPrompt").first.click()
-        self.page.keyboard.press("Escape")
-
-    def mark_old(self, i):
-        """Tag cell i's current outputs, so that wait_output sees only what a new run shows."""
-        self.cell(i).evaluate("el => el.querySelectorAll('.jp-OutputArea-output').forEach(o => o.dataset.old = '1')")
-
-    def wait_output(self, i, selector, seconds=60):
-        loc = self.cell(i).locator(f".jp-OutputArea-output:not([data-old]) {selector}").first
-        error = self.page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').filter(
-            has_text="Traceback").first
-        end = min(time.monotonic() + seconds, self.deadline.end - 15)
-        while time.monotonic() < end:
-            if loc.count() and loc.is_visible():
-                return loc
-            if error.count():
-                pytest.fail("a cell failed in JupyterLab:\n" + error.inner_text()[-3000:])
-            self.page.wait_for_timeout(250)
-        raise TimeoutError(f"cell {i} showed no {selector!r}")
-
-    def run(self, i, selector, key=True):
-        """Select cell i and run it with Shift+Enter; return the new output matching selector."""
-        self.mark_old(i)
-        self.select(i)
-        self.page.keyboard.press("Shift+Enter")
-        return self.wait_output(i, selector)
-
-    def widget(self):
-        return self.wait_output(1, ".coursekit-predict")
-
-    def choose(self, widget, option, **kw):
-        widget.locator("label").filter(has_text=re.compile("^" + re.escape(option) + "$")).first.click(**kw)
-
-    def commit(self, widget):
-        widget.locator("button").filter(has_text="Commit").first.click()
-        widget.get_by_text("Committed:").first.wait_for(timeout=self.deadline.ms())
-        # The widget hands the keyboard back to the notebook (prediction.FOCUS_JS): wait until it has.
-        self.page.wait_for_function("() => document.activeElement && document.activeElement.closest('.jp-Notebook')",
-                                    timeout=self.deadline.ms())
 
 
 def _checked(widget):
@@ -133,18 +78,18 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         lab = Lab(page, deadline)
         try:
-            step = _step(page, deadline, "opening the notebook")
+            step = begin_step(page, deadline, "opening the notebook")
             page.goto(f"{base}/lab/tree/{rel}?token={token}", timeout=deadline.ms())
             lab.cells.nth(2).wait_for(state="attached", timeout=deadline.ms())
             page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=deadline.ms())
             page.keyboard.press("Control+b")  # hide the file browser: the notebook at its default width
-            step = _step(page, deadline, "importing coursekit (cell 1)")
+            step = begin_step(page, deadline, "importing coursekit (cell 1)")
             lab.mark_old(0)
             lab.select(0)
             page.keyboard.press("Shift+Enter")
             lab.wait_output(0, "pre", seconds=90)  # "Cleared 0 recorded prediction(s)..."
 
-            step = _step(page, deadline, "A: commit, then the toolbar's run button")
+            step = begin_step(page, deadline, "A: commit, then the toolbar's run button")
             widget = lab.run(1, ".coursekit-predict")
             button = widget.locator("button").filter(has_text="Commit").first
             seen["button_not_cut"] = _not_cut(button) and "Commit my prediction" in button.inner_text()
@@ -161,7 +106,7 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             widget = lab.widget()
             seen["A_rebuilt"] = _checked(widget)
 
-            step = _step(page, deadline, "E: commit, click the widget's text, then Shift+Enter")
+            step = begin_step(page, deadline, "E: commit, click the widget's text, then Shift+Enter")
             lab.run(0, "pre")
             widget = lab.run(1, ".coursekit-predict")
             lab.choose(widget, "no clear difference")
@@ -172,7 +117,7 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             lab.widget()
             seen["E"] = reveal(lab)
 
-            step = _step(page, deadline, "B: commit, then Shift+Enter after clicking an option")
+            step = begin_step(page, deadline, "B: commit, then Shift+Enter after clicking an option")
             lab.run(0, "pre")
             widget = lab.run(1, ".coursekit-predict")
             lab.choose(widget, ANSWER)
@@ -185,16 +130,16 @@ def run_predict_in_jupyterlab(out_dir, root_dir=ROOT, time_limit=TIME_LIMIT):
             lab.widget()
             seen["B"] = reveal(lab)
 
-            step = _step(page, deadline, "D: re-run the widget cell after the reveal")
+            step = begin_step(page, deadline, "D: re-run the widget cell after the reveal")
             widget = lab.run(1, ".coursekit-predict")
             widget.get_by_text("closed").first.wait_for(timeout=deadline.ms())
             seen["D"] = dict(radios=_checked(widget), button_disabled=widget.locator("button").first.is_disabled())
-            step = _step(page, deadline, "saving the screenshot")
+            step = begin_step(page, deadline, "saving the screenshot")
             lab.cell(1).evaluate("el => el.scrollIntoView({block: 'start'})")
             page.wait_for_timeout(400)
             page.screenshot(path=str(out_dir / SCREENSHOT))
 
-            step = _step(page, deadline, "C: select without committing")
+            step = begin_step(page, deadline, "C: select without committing")
             lab.run(0, "pre")
             widget = lab.run(1, ".coursekit-predict")
             lab.choose(widget, "no clear difference")

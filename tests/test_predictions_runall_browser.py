@@ -23,8 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, _step, fail_with_screenshot, jupyterlab
-from test_predictions_browser import Lab
+from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, Deadline, Lab, begin_step, fail_with_screenshot, jupyterlab
 
 import coursekit as ck
 from coursekit.widgets import record
@@ -100,13 +99,13 @@ def run_all_in_jupyterlab(out_dir, rec):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         lab = Lab(page, deadline)
         try:
-            step = _step(page, deadline, "opening the copy of lesson 3")
+            step = begin_step(page, deadline, "opening the copy of lesson 3")
             page.goto(f"{base}/lab/tree/{copy.relative_to(ROOT).as_posix()}?token={token}", timeout=deadline.ms())
             lab.cells.nth(len(nb.cells) - 1).wait_for(state="attached", timeout=deadline.ms())
             idle(page, deadline)
             page.keyboard.press("Control+b")
 
-            step = _step(page, deadline, "Run > Run All Cells, nothing committed")
+            step = begin_step(page, deadline, "Run > Run All Cells, nothing committed")
             menu(page, "Run", "Run All Cells")
             refusal = page.locator(".jp-OutputArea-output").filter(has_text="Unanswered:").first
             refusal.wait_for(timeout=deadline.ms())
@@ -119,7 +118,7 @@ def run_all_in_jupyterlab(out_dir, rec):
                 seen["refused_at"])
             seen["page_at_stop"] = page.evaluate(PAGE_TEXT)
 
-            step = _step(page, deadline, "committing 03/main, showing the answer of 03/gap")
+            step = begin_step(page, deadline, "committing 03/main, showing the answer of 03/gap")
             main = lab.cell(ask_main).locator(".coursekit-predict").first
             lab.choose(main, PREDICTED)
             lab.commit(main)
@@ -131,7 +130,7 @@ def run_all_in_jupyterlab(out_dir, rec):
             seen["widget_state"] = dump.inner_text()
             seen["page_before_answer"] = page.evaluate(PAGE_TEXT)
 
-            step = _step(page, deadline, "running from the refused cell down to the reveal")
+            step = begin_step(page, deadline, "running from the refused cell down to the reveal")
             lab.select(seen["refused_at"])
             menu(page, "Run", "Run Selected Cell and All Below")
             lab.wait_output(reveal_main, ".coursekit-reveal", seconds=300)

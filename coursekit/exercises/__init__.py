@@ -20,15 +20,17 @@ honoured...). It prints one of:
 - ``Not attempted yet: ...``  the answer is still the placeholder ``____`` (or raises NotImplementedError).
 
 It also returns a :class:`Result` (``.passed``, ``.status``, ``.message``, ``.property_id``, ``.template``).
-A checker never crashes on your code, and gives it at most 20 seconds. ``q.hint()`` nudges, ``q.hint(2)`` gets
+A checker never crashes on your code (even ``sys.exit``), and gives it at most 20 seconds, a dataset's map
+included. ``q.hint()`` nudges, ``q.hint(2)`` gets
 closer, ``q.solution()`` shows a reference answer (all of them live in ``exercises.solutions``).
 
 Checks reseed the random generators (``keras.utils.set_random_seed(seed)``, ``seed=0`` unless you pass another)
 so that the same answer always gets the same verdict; a correct answer fails at most once in 10,000 seeds
 (``exercises.stats`` shows how the draws and tolerances were sized).
 
-The package: ``core`` (Result, Exercise, Property, message templates, time limit), ``stats`` (sizing),
-``measure`` (small data, tf.data pipelines), ``judge`` (realism, where a pattern points), and one module per
+The package: ``running`` (message templates, learner errors, the time limit), ``core`` (Result, Exercise,
+Property), ``stats`` (sizing), ``fixtures`` (the digits and the "F" test image the checks feed your code),
+``measure`` (tf.data pipelines), ``judge`` (realism, where a pattern points), and one module per
 exercise notebook with its reference answers, texts and hints: ``ex1_pipeline_pitfalls`` and
 ``ex2_choosing_augmentations`` (whose questions 3 and 4 measure with ``ex2_layer_and_choices``).
 """
@@ -37,7 +39,8 @@ from . import ex1_pipeline_pitfalls, ex2_choosing_augmentations, solutions  # no
 from .core import MESSAGES, STATUSES, Exercise, Property, Result, ____, is_blank  # noqa: F401
 from .ex1_pipeline_pitfalls import digit_augmenter  # noqa: F401  (the notebooks use it)
 from .judge import MIN_CHANGE, MIN_RECOGNISED, realism  # noqa: F401
-from .measure import check_images, epoch_change, epoch_changes  # noqa: F401
+from .fixtures import check_images  # noqa: F401
+from .measure import epoch_change, epoch_changes  # noqa: F401
 
 _QUESTIONS = {"ex1": ex1_pipeline_pitfalls.QUESTIONS, "ex2": ex2_choosing_augmentations.QUESTIONS}
 

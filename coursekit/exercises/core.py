@@ -1,70 +1,31 @@
-"""The core of the self-checking exercises: ``____``, messages, properties, :class:`Result`, :class:`Exercise`.
+"""The core of the self-checking exercises: :class:`Result`, :class:`Property` and :class:`Exercise`.
 
 An exercise declares its contract as data: a tuple of :class:`Property` (an id, a one-line description, and a
 ``measure(run)`` that reads the learner's output). ``check`` runs the learner's code ONCE (the question's
 ``run`` function), then measures the properties in order; the first that fails gives the verdict, named by its
-id and filled with the measured number against the expected one. Every sentence a check prints comes from a
-message template with an id (:data:`MESSAGES`), so tests can assert that each template is reachable.
+id and filled with the measured number against the expected one (templates: ``running.MESSAGES``).
 
-The learner's code gets at most :data:`TIME_LIMIT` seconds per check in all (a slow Python loop or an endless
-dataset ends with the time-limit message), and its exceptions are shown by their last lines and the learner's
-own frame. Nothing here imports the rest of coursekit.
+The learner's code gets at most :data:`TIME_LIMIT` seconds per check in all, a dataset's map included
+(``running.time_limit``), and nothing it raises but ``KeyboardInterrupt`` escapes a check.
 """
-import html
 import inspect
-import os
-import signal
+import numbers
 import textwrap
-import threading
-import time
-import traceback
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import keras
 import tensorflow as tf
 
+from ..base.stops import OneSentence
+from ..widgets.static import COLOURS, esc, show  # the one home of rich notebook output
+from .running import (CONTROL, MESSAGES, Outcome, TimeUp, ____, call, describe_error, fail,  # noqa: F401
+                      in_worker, is_blank, learner_error, message, need_callable, need_finite, not_attempted, read,
+                      time_limit)
+
 STATUSES = {"correct": "Correct", "incorrect": "Incorrect", "not_attempted": "Not attempted yet",
             "error": "Could not check"}
-_COLOURS = {"correct": "#1a7f37", "incorrect": "#cf222e", "not_attempted": "#0969da", "error": "#9a6700"}
 TIME_LIMIT = 20.0  # seconds of the learner's code per check, in all
-MESSAGES = {}      # template id -> template text; filled by message() in every exercise module
 PRODUCED = set()   # template ids some check has produced in this process (the tests read it)
-
-
-def message(template_id, text):
-    """Declare a message template; ids are unique across the package."""
-    if template_id in MESSAGES:
-        raise ValueError(f"message template {template_id!r} declared twice")
-    MESSAGES[template_id] = text
-    return template_id
-
-
-message("core.answers", "{name}.check takes {expected}; got {got}. Pass your answer explicitly, e.g. "
-                        "{name}.check(my_answer).")
-message("core.blank", "replace each ____ with your answer, then run this cell again.")
-message("core.todo", "{what} still raises NotImplementedError: replace that line with your code, then run "
-                     "this cell again.")
-message("core.raised", "{what} raised {error}")
-message("core.time", "{what} ran for more than {limit:.0f} s (the time limit of a check), measured "
-                     "{seconds:.1f} s: look for a slow Python loop over pixels or examples, or a dataset that "
-                     "never ends (.repeat()). Use TensorFlow ops on whole tensors.")
-message("core.not_callable", "{what} should be {expected}; got {got}.")
-message("core.crashed", "the check itself stopped on {error}. Read your answer again (or ask for {name}.hint()).")
-
-
-class _Blank:
-    """The placeholder ``____`` a learner replaces with an answer."""
-
-    def __repr__(self):
-        return "____"
-
-
-____ = _Blank()
-
-
-def is_blank(value):
-    return value is None or value is Ellipsis or isinstance(value, _Blank)
 
 
 class Result:
@@ -101,109 +62,16 @@ class Result:
     def show(self):
         """Print the verdict: coloured in Jupyter, plain text elsewhere."""
         self._shown = True
-        show(self.text, f'<div style="color:{_COLOURS[self.status]}"><b>[{self.name}] {STATUSES[self.status]}:</b> '
-                        f"{html.escape(self.message)}</div>")
+        show(None, self.text, f'<div style="color:{COLOURS[self.status][0]}"><b>[{self.name}] '
+                              f"{STATUSES[self.status]}:</b> {esc(self.message)}</div>")
 
     def _ipython_display_(self):
         if not self._shown:  # check() already displayed it: do not show it twice
             self.show()
 
 
-def _in_ipython():
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return get_ipython() is not None
-
-
-def show(plain, rich):
-    if _in_ipython():
-        from IPython.display import display
-
-        display({"text/plain": plain, "text/html": rich}, raw=True)
-    else:
-        print(plain)
-
-
-class Outcome(Exception):
-    """Stops a check: a status, a message template id and the numbers that fill it."""
-
-    def __init__(self, status, template, **values):
-        super().__init__(template)
-        self.status, self.template, self.values = status, template, values
-
-
-class TimeUp(BaseException):
-    """Raised inside the learner's code when the check's time limit is reached (not an Exception: a bare
-    ``except Exception`` in learner code must not swallow it)."""
-
-
-def fail(template, **values):
-    """The property being measured does not hold: Incorrect, with this template filled with values."""
-    raise Outcome("incorrect", template, **values)
-
-
-def not_attempted(what):
-    raise Outcome("not_attempted", "core.todo", what=what)
-
-
-_OWN_DIRS = (os.path.dirname(os.path.dirname(__file__)), os.path.dirname(tf.__file__),
-             os.path.dirname(keras.__file__), os.path.dirname(os.__file__))
-
-
-def describe_error(e, limit=3):
-    """The useful part of an exception: its type, its LAST lines (TensorFlow puts the cause there) and the
-    learner's own frame (the last frame outside coursekit, TensorFlow, Keras and the standard library)."""
-    lines = [line.strip() for line in str(e).strip().splitlines() if line.strip()]
-    text = " / ".join(lines[-limit:])[-400:]
-    own = [f for f in traceback.extract_tb(e.__traceback__)
-           if not f.filename.startswith(_OWN_DIRS) and "site-packages" not in f.filename
-           and "__autograph_generated" not in f.filename]
-    where = f" (in {own[-1].name}, line {own[-1].lineno}: `{(own[-1].line or '').strip()[:80]}`)" if own else ""
-    return f"{type(e).__name__}: {text}{where}" if text else f"{type(e).__name__}{where}"
-
-
-def call(fn, *args, what="your function", **kwargs):
-    """Run learner code; NotImplementedError means 'not attempted', any other exception becomes a message."""
-    try:
-        return fn(*args, **kwargs)
-    except NotImplementedError:
-        not_attempted(what)
-    except Outcome:
-        raise
-    except Exception as e:  # the learner's code may raise anything: explain instead of crashing
-        raise Outcome("incorrect", "core.raised", what=what, error=describe_error(e)) from None
-
-
-def need_callable(value, what, expected):
-    if is_blank(value):
-        not_attempted(what)
-    if not callable(value):
-        fail("core.not_callable", what=what, expected=expected, got=f"{type(value).__name__} {value!r:.60}")
-
-
-@contextmanager
-def time_limit(seconds, what):
-    """Stop the code inside after `seconds` (on the main thread, via SIGALRM) with the time-limit message."""
-    start = time.perf_counter()
-    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    if use_alarm:
-        def on_alarm(signum, frame):
-            raise TimeUp()
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except TimeUp:
-        raise Outcome("incorrect", "core.time", what=what, limit=seconds,
-                      seconds=time.perf_counter() - start) from None
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-    if time.perf_counter() - start > seconds:  # off the main thread: judged afterwards
-        fail("core.time", what=what, limit=seconds, seconds=time.perf_counter() - start)
+class HintLevel(OneSentence, ValueError):
+    """q.hint(level) with a level that is not a whole number."""
 
 
 @dataclass(frozen=True)
@@ -266,7 +134,9 @@ class Exercise:
             return Result(self.name, o.status, o.template, o.values, prop if o.status == "incorrect" else None)
         except NotImplementedError:
             return Result(self.name, "not_attempted", "core.todo", dict(what="your answer"))
-        except Exception as e:  # a checker must never crash the notebook
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:  # a checker must never crash the notebook, whatever the learner's code raised
             return Result(self.name, "error", "core.crashed", dict(error=describe_error(e), name=self.name))
 
     def failing_properties(self, *answers, seed=0):
@@ -288,15 +158,21 @@ class Exercise:
                 prop.measure(measured)
             except Outcome as o:
                 failing.append((prop.id, o.template))
-            except Exception:
+            except Exception:  # a measure that cannot run on this output
                 failing.append((prop.id, "crash"))
         return failing
 
     def hint(self, level=1):
         """Print a hint: level 1 nudges, level 2 gets closer (neither gives the code)."""
-        text = self._hints[min(max(int(level), 1), len(self._hints)) - 1]
-        show(f"Hint {level} ({self.name}): {text}",
-             f"<div><b>Hint {level} ({self.name}):</b> {html.escape(text)}</div>")
+        try:
+            number = int(level) if isinstance(level, (numbers.Integral, str)) and not isinstance(level, bool) else None
+        except ValueError:
+            number = None
+        if number is None:
+            raise HintLevel(f"{self.name}.hint takes the number 1 (a nudge) or 2 (a bigger one), e.g. "
+                            f"{self.name}.hint(2); got {level!r}.")
+        text = self._hints[min(max(number, 1), len(self._hints)) - 1]
+        show(None, f"Hint {level} ({self.name}): {text}", f"<div><b>Hint {level} ({self.name}):</b> {esc(text)}</div>")
 
     def solution_code(self):
         if isinstance(self._solution, str):
@@ -307,8 +183,8 @@ class Exercise:
     def solution(self):
         """Print a reference answer."""
         code = self.solution_code()
-        show(f"Solution ({self.name}):\n{code}",
-             f"<div><b>Solution ({self.name}):</b><pre>{html.escape(code)}</pre></div>")
+        show(None, f"Solution ({self.name}):\n{code}",
+             f"<div><b>Solution ({self.name}):</b><pre>{esc(code)}</pre></div>")
 
 
 class _quiet_tf:

@@ -8,8 +8,8 @@ import numpy as np
 import tensorflow as tf
 
 from . import stats
-from .core import Exercise, Property, call, fail, message, need_callable
-from .measure import EPS, chain, pipeline_inputs, pipeline_properties, read_pipeline
+from .core import Exercise, Property, call, fail, learner_error, message, need_callable, need_finite, read
+from .measure import EPS, cache_properties, pipeline_inputs, pipeline_properties, read_pipeline
 
 
 def digit_augmenter(seed=None):
@@ -79,36 +79,6 @@ def _pipeline_run(name):
     return run
 
 
-message("cache.none", "{what} has no cache(): this exercise asks you to cache the clean data (before the random "
-                      "map) so they are not re-read every epoch.")
-message("cache.random", "what reaches cache() differs between two passes (mean pixel change {change:.3f}, "
-                        "expected 0.000): a random map runs BEFORE cache(), so cache() freezes its first "
-                        "results. Put cache() right after from_tensor_slices, and the random map after it.")
-
-
-def _caches(run):
-    return [node for node in chain(run["ds"]) if "CacheDataset" in type(node).__name__]
-
-
-def _cached(run):
-    if not _caches(run):
-        fail("cache.none", what=run["what"])
-
-
-def _pass(ds):
-    """One pass over any dataset, as a sorted list of each element's bytes (order does not matter)."""
-    return sorted(b"".join(np.asarray(t).tobytes() for t in tf.nest.flatten(e)) for e in ds)
-
-
-def _cache_clean(run):
-    for node in _caches(run):
-        first, second = _pass(node._input_dataset), _pass(node._input_dataset)
-        if first != second:
-            a, b = (np.frombuffer(b"".join(p), "uint8").astype("float32") for p in (first, second))
-            change = float(np.abs(a - b).mean() / 255) if a.shape == b.shape else float("nan")
-            fail("cache.random", change=change)
-
-
 message("ex1.q1.correct", "all {n} properties hold: labels stay with their images, each example once per epoch in "
                       "batches of {batch}, and every epoch draws new images (mean pixel change between two "
                       "epochs: {change:.3f}).")
@@ -124,11 +94,7 @@ def _change(run):
 
 
 Q1_PROPERTIES = pipeline_properties()
-Q2_PROPERTIES = Q1_PROPERTIES[:5] + (
-    Property("cached", "the pipeline caches the clean data with cache()", _cached, requires=("dataset",)),
-    Property("cache_clean", "what cache() stores is the same on every pass (no random map before it)", _cache_clean,
-             requires=("dataset",)),
-) + Q1_PROPERTIES[5:]
+Q2_PROPERTIES = Q1_PROPERTIES[:5] + cache_properties() + Q1_PROPERTIES[5:]
 
 
 def _run_datasets(fn, seed=0):
@@ -201,6 +167,9 @@ def SIZES():
              "< 1e-8 (Poisson, mean 0.003)")]
 
 
+RGB4 = np.tile(np.array([0.3, 0.5, 0.7], "float32"), (50, 4, 4, 1))  # 50 colour images: one change for 3 channels
+
+
 def _run_augment_batch(fn, seed=0):
     what = "augment_batch"
     need_callable(fn, what, "a function (images) -> images, on a whole batch")
@@ -208,13 +177,15 @@ def _run_augment_batch(fn, seed=0):
     edges = np.concatenate([np.full((20, 4, 4, 1), 0.05, "float32"), np.full((20, 4, 4, 1), 0.95, "float32")])
     batch = tf.constant(np.concatenate([grey, edges]))
     first, second = call(fn, batch, what=what), call(fn, batch, what=what)
+    rgb = call(fn, tf.constant(RGB4), what=f"{what} on RGB images")
     graph, graph_error = None, None
     try:  # two batches in one pass of a map: two calls of the traced function
         ds = tf.data.Dataset.from_tensor_slices(np.concatenate([grey, grey])).batch(N4).map(fn)
-        graph = [np.asarray(b) for b in ds]
-    except Exception as e:  # reported by the `graph` property, in its turn
+        graph = [np.asarray(b) for b in read(ds)]
+    except BaseException as e:  # reported by the `graph` property, in its turn
+        learner_error(e)
         graph_error = e
-    return dict(first=first, second=second, shape=tuple(batch.shape), graph=graph, graph_error=graph_error)
+    return dict(first=first, second=second, rgb=rgb, shape=tuple(batch.shape), graph=graph, graph_error=graph_error)
 
 
 message("ex1.q4.type", "augment_batch should return the batch of images as a tensor of shape {expected}; got {got}.")
@@ -223,6 +194,9 @@ message("ex1.q4.dtype", "augment_batch turned float32 images into {dtype}: keep 
 message("ex1.q4.noise", "augment_batch changes the pixels of one image by different amounts (largest spread inside "
                     "one image {spread:.3f}, expected 0): that is noise. A brightness change adds ONE value to all "
                     "the pixels of an image.")
+message("ex1.q4.channels", "on RGB images augment_batch changes the colour channels of one image by different "
+                           "amounts (largest spread {spread:.3f}, expected 0): that shifts the colours. Draw one "
+                           "value per image for all its pixels and channels, shape [batch, 1, 1, 1].")
 message("ex1.q4.per_batch", "the {n} images of a batch got {distinct} different brightness changes (expected {n}): "
                         "draw one value per image, shape [batch, 1, 1, 1] with batch = tf.shape(images)[0].")
 message("ex1.q4.range", "brightness changes reach {low:+.3f} .. {high:+.3f}; expected within -{limit} .. +{limit}.")
@@ -248,11 +222,12 @@ message("ex1.q4.correct", "all {n} properties hold: one brightness change per im
 
 
 def _returns(run):
-    for out in (run["first"], run["second"]):
+    for out, expected in ((run["first"], run["shape"]), (run["second"], run["shape"]), (run["rgb"], RGB4.shape)):
         shape = getattr(out, "shape", None)
-        if not (tf.is_tensor(out) or isinstance(out, np.ndarray)) or tuple(shape) != run["shape"]:
+        if not (tf.is_tensor(out) or isinstance(out, np.ndarray)) or tuple(shape) != expected:
             got = f"{type(out).__name__} of shape {tuple(shape)}" if shape is not None else type(out).__name__
-            fail("ex1.q4.type", expected=run["shape"], got=got)
+            fail("ex1.q4.type", expected=expected, got=got)
+        need_finite(out, "augment_batch")
 
 
 def _dtype4(run):
@@ -280,6 +255,11 @@ def _one_value(run):
     spread = float(np.asarray(run["first"])[:N4].reshape(N4, -1).std(axis=1).max())
     if spread > 1e-4:
         fail("ex1.q4.noise", spread=spread)
+    out = np.asarray(run["rgb"], "float32")
+    change = np.where((out > EPS) & (out < 1 - EPS), out - RGB4, np.nan)  # clipped values aside (range's business)
+    spread = float(np.nan_to_num(np.nanstd(change.reshape(len(change), -1), axis=1)).max())
+    if spread > 1e-4:
+        fail("ex1.q4.channels", spread=spread)
 
 
 def _distinct(deltas):
@@ -343,10 +323,11 @@ def _graph(run):
 
 BATCH4 = ("returns_batch",)
 Q4_PROPERTIES = (
-    Property("returns_batch", "it returns a tensor of the same shape", _returns),
+    Property("returns_batch", "it returns a tensor of numbers of the same shape", _returns),
     Property("dtype", "the dtype (float32) is kept", _dtype4, requires=BATCH4),
     Property("changes", "it changes the brightness", _changes, requires=BATCH4),
-    Property("brightness", "all the pixels of one image change by the same amount", _one_value, requires=BATCH4),
+    Property("brightness", "all the pixels and channels of one image change by the same amount", _one_value,
+             requires=BATCH4),
     Property("per_image", "each image gets its own random value", _per_image, "statistical", ("changes",)),
     Property("range", "the changes stay within -0.2 .. +0.2", _range, requires=BATCH4),
     Property("both_ways", "the changes go both ways, about half of them up", _both_ways, "statistical",

@@ -10,9 +10,10 @@ import tensorflow as tf
 from .. import augment as augment_lib
 from . import stats
 from . import ex2_layer_and_choices as L
-from .core import Exercise, Property, describe_error, fail, message, need_callable, not_attempted
+from .core import (Exercise, Property, describe_error, fail, learner_error, message, need_callable, need_finite,
+                   not_attempted, read)
 from .judge import COPIES, MIN_CHANGE, MIN_RECOGNISED, P_REFERENCE, realism
-from .measure import digit
+from .fixtures import digit
 
 # ------------------------------------------------------------------ reference answers
 
@@ -83,12 +84,13 @@ def _run_augment_digit(fn, seed=0):
         ds = tf.data.Dataset.from_tensor_slices((x, y, np.arange(len(x)))).shuffle(len(x))
         ds = ds.map(lambda image, label, i: (fn(image, label), i)).batch(len(x))
         out["epochs"] = []
-        for (image, label), index in (next(iter(ds)) for _ in range(2)):
+        for (image, label), index in (read(ds, limit=1)[0] for _ in range(2)):
             order = np.argsort(np.asarray(index))
             out["epochs"].append((np.asarray(image)[order], np.asarray(label)[order]))
     except NotImplementedError:
         not_attempted("augment_digit")
-    except Exception as e:  # reported by the first property
+    except BaseException as e:  # reported by the first property
+        learner_error(e)
         out["error"] = describe_error(e)
     return out
 
@@ -128,6 +130,7 @@ def _pair1(run):
     if run["error"]:
         fail("ex2.q1.map", error=run["error"])
     img, label = run["epochs"][0]
+    need_finite(img, "augment_digit")
     if img.shape != run["x"].shape or label.shape != (len(run["x"]),) or label.dtype.kind not in "iu":
         fail("ex2.q1.shape", expected=run["x"].shape[1:], got=img.shape[1:], labels=label.shape[1:], dtype=label.dtype)
 

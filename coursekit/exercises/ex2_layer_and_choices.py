@@ -6,15 +6,17 @@ import tensorflow as tf
 
 from .. import augment as augment_lib
 from . import stats
-from .core import Outcome, Property, call, describe_error, fail, message, not_attempted
+from .core import Outcome, Property, call, describe_error, fail, learner_error, message, need_finite, not_attempted
 from .judge import COPIES, MIN_CHANGE, MIN_RECOGNISED, image_fn, judge_images, pattern, pose
-from .measure import EPS, _digits
+from .fixtures import digits as _digits
+from .measure import EPS
 
 # ------------------------------------------------------------------ q3: a custom layer that respects `training`
 
 STDDEVS = (0.1, 0.05)          # the default, and one passed as stddev=0.05: both must be honoured
 N3 = 64 * 16 * 16              # noise values per measurement (64 grey images of 16 x 16)
 STD3 = stats.std_interval(N3 - 64)   # pooled within-image std / stddev; 64 image means estimated
+RGB3 = np.full((16, 8, 8, 3), 0.5, "float32")  # colour images: each channel of a pixel gets its own noise
 
 
 def _layer(value, stddev):
@@ -30,7 +32,8 @@ def _layer(value, stddev):
 def _array(out, what):
     try:
         return np.asarray(out), getattr(getattr(out, "dtype", None), "name", str(getattr(out, "dtype", "")))
-    except Exception as e:
+    except BaseException as e:
+        learner_error(e)
         fail("core.raised", what=what, error=describe_error(e))
 
 
@@ -40,8 +43,8 @@ def run_noise(value, seed=0):
             value(stddev=0.1)(tf.zeros([1, 2, 2, 1]), training=True)
         except NotImplementedError:
             not_attempted("RandomNoise.call")
-        except Exception:
-            pass  # the properties report it
+        except BaseException as e:
+            learner_error(e)  # otherwise the properties report it
     try:
         return _measure_noise(value)
     except Outcome as o:
@@ -66,6 +69,7 @@ def _measure_noise(value):
     out["edges"] = _array(call(layer, edges, training=True, what="RandomNoise(...)(x, training=True)"), "")
     graph = tf.function(lambda x: layer(x, training=True))
     out["graph"] = [_array(call(graph, grey, what="RandomNoise inside a tf.function"), "") for _ in range(2)]
+    out["rgb"] = _array(call(layer, tf.constant(RGB3), training=True, what="RandomNoise(...)(rgb, training=True)"), "")
     return out
 
 
@@ -82,6 +86,9 @@ message("ex2.q3.dtype", "with training=True the layer returns {dtype} values in 
                     "float32 values in [0, 1]: keep the dtype and clip with keras.ops.clip(x, 0.0, 1.0).")
 message("ex2.q3.per_pixel", "{shared:.0%} of neighbouring pixels got the same noise value (expected 0%): draw "
                             "noise of the image's full shape, keras.ops.shape(x).")
+message("ex2.q3.per_channel", "on RGB images {shared:.0%} of neighbouring colour channels got the same noise value "
+                              "(expected 0%): draw noise of the image's full shape, channels included, "
+                              "keras.ops.shape(x).")
 message("ex2.q3.stddev", "RandomNoise(stddev={asked}) adds noise of standard deviation {measured:.4f}; expected "
                      "{asked} (a correct layer measures {lo:.4f} to {hi:.4f}). Pass stddev=self.stddev to "
                      "keras.random.normal (the standard deviation, not the variance).")
@@ -101,6 +108,7 @@ def _largest(result, x):
     arr, _ = result
     if arr.shape != x.shape:
         fail("aug.shape", what="RandomNoise", expected=x.shape[1:], got=arr.shape[1:])
+    need_finite(arr, "RandomNoise")
     return float(np.abs(arr.astype("float32") - x).max())
 
 
@@ -143,6 +151,11 @@ def _per_pixel(run):
     shared = float(np.mean([(np.abs(np.diff(noise, axis=a)) < 1e-7).mean() for a in (1, 2)]))
     if shared > 0.05:  # continuous draws for neighbours coincide with probability ~0 (clipping aside: < 1e-6)
         fail("ex2.q3.per_pixel", shared=shared)
+    _largest(run["rgb"], RGB3)
+    noise = run["rgb"][0].astype("float64") - RGB3
+    shared = float((np.abs(np.diff(noise, axis=3)) < 1e-7).mean())
+    if shared > 0.05:
+        fail("ex2.q3.per_channel", shared=shared)
 
 
 def _stddev(run):
@@ -194,7 +207,8 @@ Q3_PROPERTIES = (
              _off_default, requires=LAYER),
     Property("augments", "training=True changes the images", _active, requires=LAYER),
     Property("dtype_range", "values stay float32 in [0, 1]", _dtype3, requires=LAYER),
-    Property("per_pixel", "every pixel gets its own noise", _per_pixel, requires=NOISE[:2]),
+    Property("per_pixel", "every pixel, and every channel of a pixel, gets its own noise", _per_pixel,
+             requires=NOISE[:2]),
     Property("stddev", "the noise has the standard deviation asked, stddev=0.1 and stddev=0.05", _stddev,
              "statistical", NOISE),
     Property("centred", "the noise has mean 0", _centred, "statistical", NOISE),

@@ -24,8 +24,8 @@ import tensorflow as tf
 from scipy import ndimage
 
 from .. import augment as augment_lib
-from .core import call, fail, message
-from .measure import _digits
+from .core import call, fail, learner_error, message, need_finite, read
+from .fixtures import digits as _digits, letter_f
 
 MIN_RECOGNISED = 0.85
 MIN_CHANGE = 0.02
@@ -113,7 +113,7 @@ def image_fn(augment, what, kind, seed):
             return augment(tf.constant(x), training=True)
     elif callable(augment):
         def many(x):
-            return next(iter(tf.data.Dataset.from_tensor_slices(x).map(augment).batch(len(x))))
+            return read(tf.data.Dataset.from_tensor_slices(x).map(augment).batch(len(x)), limit=1)[0]
     else:
         fail("aug.type", what=what, got=type(augment).__name__)
 
@@ -121,10 +121,12 @@ def image_fn(augment, what, kind, seed):
         out = call(many, x, what=what)
         try:
             out = np.asarray(out, dtype="float32")
-        except Exception:
+        except BaseException as e:
+            learner_error(e)
             fail("aug.type", what=what, got=type(out).__name__)
         if out.shape != x.shape:
             fail("aug.shape", what=what, expected=x.shape[1:], got=out.shape[1:])
+        need_finite(out, what)
         return out
 
     return run
@@ -138,11 +140,7 @@ ANGLES = np.arange(-180, 180, 5)
 
 def pattern():
     """An "F": no symmetry, so its mirror image and its turns are all told apart."""
-    p = np.zeros((SIZE, SIZE), "float32")
-    p[9:24, 11:15] = 1.0   # stem
-    p[9:13, 11:22] = 1.0   # top bar
-    p[15:18, 11:19] = 1.0  # middle bar
-    return p[..., None]
+    return letter_f(SIZE, top=9, left=11, height=15, width=11, middle=(6, 8))[..., None]
 
 
 def _centred(images):

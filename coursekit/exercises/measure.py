@@ -1,46 +1,26 @@
 """What the checks measure with: small data, and the properties of a tf.data training pipeline.
 
 The pipeline exercises (ex1 q1-q3) feed the learner's function TAGGED images: each is the same asymmetric
-shape (an "F") drawn at its own grey level on black, and its label is its index. Rotations, shifts and zooms
-move the shape but keep the level of its inside (bilinear interpolation of a flat region is flat), so the
+shape (an "F") drawn at its own grey level on black. Their labels are a shuffle in which no label equals its
+image's index, so a pipeline that makes up its own labels (0, 1, 2, ...) cannot pass. Rotations, shifts and
+zooms move the shape but keep the level of its inside (bilinear interpolation of a flat region is flat), so the
 brightest pixel of any augmented image says which image it was: a label is "paired" when the level of its
-image is the level of that label. This is exact: a correct pipeline pairs every label, every time.
+image is the level of that label. This is exact: a correct pipeline pairs every label, every time. A pipeline
+that changes brightness or contrast moves that level off every input's: the check says so, instead of calling
+the labels separated.
 """
-from functools import lru_cache
-
 import numpy as np
 import tensorflow as tf
 
-from .. import data
-from .core import Outcome, Property, describe_error, fail, message
+from .core import Outcome, Property, describe_error, fail, learner_error, message, need_finite, read
+from .fixtures import check_images, digit, letter_f  # noqa: F401  (check_images, digit: where they were)
 
 EPS = 1e-4  # pixel values closer than this are "the same"
 
 
-@lru_cache(maxsize=1)
-def _digits():
-    return data.load("digits", seed=0)
-
-
-def check_images(n=16, split="train"):
-    """n digit images (float32, 16x16x1) from the split, and their true labels."""
-    d = _digits()
-    x, y = (d.x_train, d.y_train) if split == "train" else (d.x_val, d.y_val)
-    return x[:n].copy(), y[:n].copy()
-
-
-def digit(label):
-    """The first training image of a digit."""
-    d = _digits()
-    return d.x_train[np.flatnonzero(d.y_train == label)[0]]
-
-
 def tagged_images(n, low=0.40, high=0.95, size=16):
     """n images of one "F" shape, image i at its own grey level (float32, size x size x 1), and the levels."""
-    shape = np.zeros((size, size), "float32")
-    shape[3:13, 4:8] = 1.0    # the stem
-    shape[3:7, 4:13] = 1.0    # the top bar
-    shape[8:11, 4:11] = 1.0   # the middle bar
+    shape = letter_f(size, top=3, left=4, height=10, width=9, middle=(5, 7))
     levels = np.linspace(low, high, n).astype("float32")
     return (levels[:, None, None] * shape)[..., None], levels
 
@@ -73,7 +53,7 @@ def read_epoch(ds, n, what):
     """One pass: (images as float32, labels in the order seen, batch sizes, image dtype)."""
     xs, ys = [], []
     try:
-        for count, element in enumerate(ds):
+        for count, element in enumerate(read(ds, limit=n + 3)):
             if count > n + 1:
                 fail("ds.endless", what=what, n=n, batches=n + 1)
             if not isinstance(element, (tuple, list)) or len(element) != 2:
@@ -87,9 +67,8 @@ def read_epoch(ds, n, what):
                 fail("ds.shapes", what=what, shape=xb.shape, labels=yb.shape)
             xs.append(xb)
             ys.append(yb)
-    except Outcome:
-        raise
-    except Exception as e:
+    except BaseException as e:  # the learner's map may raise anything
+        learner_error(e)
         fail("core.raised", what=f"iterating over {what}", error=describe_error(e))
     if not xs:
         fail("ds.empty", what=what)
@@ -138,14 +117,16 @@ def epoch_change(ds, n=None):
 # ------------------------------------------------------------------ a training pipeline, measured
 
 def pipeline_inputs(n=20, offset=0):
-    """n tagged images, their labels (offset, offset + 1, ...) and their grey levels."""
+    """n tagged images (n even), their labels and their grey levels. The labels are offset + (7 i + 3) mod n: each
+    of offset .. offset + n - 1 once, none at its own index i (7 i + 3 = i mod n has no solution for even n)."""
     x, levels = tagged_images(n)
-    return x, np.arange(offset, offset + n, dtype="int64"), levels
+    return x, (offset + (7 * np.arange(n) + 3) % n).astype("int64"), levels
 
 
 def read_pipeline(ds, what, x, y, levels, batch_size):
     """Read two epochs of the learner's dataset; keep any problem for the `dataset` property to report."""
-    out = dict(ds=ds, what=what, x=x, y=y, levels=levels, batch_size=batch_size, problem=None)
+    out = dict(ds=ds, what=what, x=x, y=y, levels=levels, batch_size=batch_size, problem=None,
+               x_by_label=x[np.argsort(y, kind="stable")])
     try:
         need_dataset(ds, what)
         out["epochs"] = [read_epoch(ds, len(x), what) for _ in range(2)]
@@ -157,7 +138,7 @@ def read_pipeline(ds, what, x, y, levels, batch_size):
 def by_label(run, epoch):
     """Images of one epoch in label order (None if an example is missing or repeated)."""
     x, y, _, _ = run["epochs"][epoch]
-    if len(y) != len(run["y"]) or not np.array_equal(np.sort(y), run["y"]):
+    if len(y) != len(run["y"]) or not np.array_equal(np.sort(y), np.sort(run["y"])):
         return None
     return x[np.argsort(y, kind="stable")]
 
@@ -172,6 +153,13 @@ message("pipe.dtype", "{what} gives {dtype} images of shape {shape} with values 
 message("pipe.paired", "in {what}, {paired} of {n} labels still belong to their image (measured by each image's "
                        "grey level); expected all {n}. Images and labels were separated: shuffle, map and batch "
                        "the (image, label) PAIRS of one from_tensor_slices((x, y)).")
+message("pipe.levels", "in {what}, the brightest pixel of {count} of {n} images matches the grey level of no input "
+                       "image (measured {level:.3f}, nearest input {nearest:.3f}): the pipeline changes brightness "
+                       "or contrast, and this check tells the images apart by their grey level, which the "
+                       "augmenter you were given keeps (it only moves pixels). Map only that augmenter.")
+message("pipe.tiny", "{what} changes {tiny} of {n} images by less than {limit} at every pixel: the augmenter you "
+                     "were given turns and shifts the shape, which changes its edges far more. Map that "
+                     "augmenter, not an augmentation of your own.")
 message("pipe.untouched", "{what} shows the original images: {changed} of {n} differ from the input; expected "
                           "all. Map the augmentation over the dataset: ds.map(lambda img, label: "
                           "(augmenter(img, training=True), label)).")
@@ -203,32 +191,49 @@ def _once(run):
 def _batch(run):
     sizes, b, n = run["epochs"][0][2], run["batch_size"], len(run["y"])
     expected = [b] * (n // b) + ([n % b] if n % b else [])
-    if sizes != expected:
+    if sorted(sizes) != sorted(expected):  # in any order: shuffled batches may put the short one first
         fail("pipe.batch", what=run["what"], asked=b, got=sorted(set(sizes), reverse=True))
 
 
 def _dtype(run):
     x, _, _, dtype = run["epochs"][0]
+    need_finite(x, f"{run['what']} (its images)")
     if dtype != "float32" or x.shape[1:] != run["x"].shape[1:] or x.min() < -EPS or x.max() > 1 + EPS:
         fail("pipe.dtype", what=run["what"], dtype=dtype, shape=x.shape[1:], low=float(x.min()),
              high=float(x.max()), expected=run["x"].shape[1:])
+
+
+LEVEL_TOLERANCE = 0.005  # the tagged levels are 0.029 apart; an interpolated flat region keeps its level to 1e-6
 
 
 def _paired(run):
     for epoch in range(2):
         x, y, _, _ = run["epochs"][epoch]
         level = x.reshape(len(x), -1).max(axis=1)
-        nearest = np.abs(level[:, None] - run["levels"][None]).argmin(axis=1)
-        paired = int((nearest == y - run["y"][0]).sum())
+        gap = np.abs(level[:, None] - run["levels"][None])
+        nearest = gap.argmin(axis=1)
+        off = gap.min(axis=1) > LEVEL_TOLERANCE
+        if off.any():
+            i = int(np.flatnonzero(off)[0])
+            fail("pipe.levels", what=run["what"], count=int(off.sum()), n=len(y), level=float(level[i]),
+                 nearest=float(run["levels"][nearest[i]]))
+        paired = int((run["y"][nearest] == y).sum())
         if paired < len(y):
             fail("pipe.paired", what=run["what"], paired=paired, n=len(y))
 
 
+VISIBLE = 0.1  # a turn or shift of the tagged shape changes some edge pixel by more, in all but ~0.3% of images
+
+
 def _augmented(run):
     x = by_label(run, 0)
-    changed = int((np.abs(x - run["x"]).reshape(len(x), -1).max(axis=1) > EPS).sum())
+    largest = np.abs(x - run["x_by_label"]).reshape(len(x), -1).max(axis=1)
+    changed = int((largest > EPS).sum())
     if changed < len(x):
         fail("pipe.untouched", what=run["what"], changed=changed, n=len(x))
+    tiny = int((largest < VISIBLE).sum())
+    if tiny > len(x) // 2:  # a correct answer: P(more than half of 20 tiny) < 1e-20
+        fail("pipe.tiny", what=run["what"], tiny=tiny, n=len(x), limit=VISIBLE)
 
 
 def _fresh(run):
@@ -248,8 +253,55 @@ def _fresh(run):
 
 
 def _order(run):
-    if np.array_equal(run["epochs"][0][1], run["epochs"][1][1]):
-        fail("pipe.order", what=run["what"])
+    """The order changes, or a shuffle that reshuffles every epoch runs after every cache(): shuffling a few
+    batches (batch, cache, shuffle) gives the same order in two epochs 1 time in 4! = 24, and is still right."""
+    if not np.array_equal(run["epochs"][0][1], run["epochs"][1][1]):
+        return
+    nodes = chain(run["ds"])
+    caches = [i for i, node in enumerate(nodes) if _kind(node, "CacheDataset")]
+    if any(_kind(node, "ShuffleDataset") and getattr(node, "_reshuffle_each_iteration", False)
+           and all(i < c for c in caches) for i, node in enumerate(nodes)):
+        return
+    fail("pipe.order", what=run["what"])
+
+
+message("cache.none", "{what} has no cache(): this exercise asks you to cache the clean data (before the random "
+                      "map) so they are not re-read every epoch.")
+message("cache.random", "what reaches cache() differs between two passes (mean pixel change {change:.3f}, "
+                        "expected 0.000): a random map runs BEFORE cache(), so cache() freezes its first "
+                        "results. Put cache() right after from_tensor_slices, and the random map after it.")
+
+
+def _caches(run):
+    return [node for node in chain(run["ds"]) if _kind(node, "CacheDataset")]
+
+
+def _cached(run):
+    if not _caches(run):
+        fail("cache.none", what=run["what"])
+
+
+def _pass(ds):
+    """One pass over any dataset, as a sorted list of each element's bytes (order does not matter)."""
+    return sorted(b"".join(np.asarray(t).tobytes() for t in tf.nest.flatten(e)) for e in read(ds))
+
+
+def _cache_clean(run):
+    for node in _caches(run):
+        first, second = _pass(node._input_dataset), _pass(node._input_dataset)
+        if first != second:
+            a, b = (np.frombuffer(b"".join(p), "uint8").astype("float32") for p in (first, second))
+            change = float(np.abs(a - b).mean() / 255) if a.shape == b.shape else float("nan")
+            fail("cache.random", change=change)
+
+
+def cache_properties():
+    """What a pipeline that caches must also do (ex1 q2): cache, and cache what does not change."""
+    return (
+        Property("cached", "the pipeline caches the clean data with cache()", _cached, requires=("dataset",)),
+        Property("cache_clean", "what cache() stores is the same on every pass (no random map before it)",
+                 _cache_clean, requires=("dataset",)),
+    )
 
 
 def pipeline_properties(prefix="", after=()):

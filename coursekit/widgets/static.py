@@ -15,6 +15,11 @@ COLOURS = {  # (accent, background): readable in light and dark themes, since bo
     "match": ("#1b5e20", "#e8f5e9"),
     "mismatch": ("#b71c1c", "#fdecea"),
     "none": ("#37474f", "#eceff1"),
+    # the statuses of an exercise check (coursekit.exercises)
+    "correct": ("#1a7f37", "#e8f5e9"),
+    "incorrect": ("#cf222e", "#fdecea"),
+    "not_attempted": ("#0969da", "#e3f2fd"),
+    "error": ("#9a6700", "#fff8e1"),
 }
 
 

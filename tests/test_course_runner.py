@@ -1,114 +1,12 @@
-"""coursekit.device, plots, widgets and the course runner."""
+"""The course runner (coursekit.course): ck.record, stripped outputs, and python -m coursekit run's --epochs,
+--seeds and --jobs."""
 import json
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pytest
 
 import coursekit as ck
-
-matplotlib.use("Agg")
-
-
-def test_setup_works_without_gpu_and_prints_one_banner_line(capsys):
-    info = ck.device.setup(seed=1)
-    out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and "TensorFlow" in out[0] and "Keras" in out[0]
-    assert info["seed"] == 1 and info["where"] in ("local", "colab", "binder")
-    assert ck.device.strategy().num_replicas_in_sync >= 1
-
-
-def test_setup_same_seed_same_random_numbers():
-    import tensorflow as tf
-
-    ck.device.setup(seed=5, verbose=False)
-    a = (np.random.rand(), float(tf.random.uniform([])))
-    ck.device.setup(seed=5, verbose=False)
-    assert a == (np.random.rand(), float(tf.random.uniform([])))
-
-
-def test_setup_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="mixed_precision must be"):
-        ck.device.setup(mixed_precision="yes")
-    with pytest.raises(ValueError, match="seed must be 0 or more"):
-        ck.device.setup(seed=-3)
-
-
-def test_where_reads_service_markers(monkeypatch):
-    for var in ("COLAB_RELEASE_TAG", "COLAB_GPU", "BINDER_SERVICE_HOST", "BINDER_LAUNCH_HOST", "BINDER_REPO_URL"):
-        monkeypatch.delenv(var, raising=False)
-    assert ck.device.where() == "local"
-    monkeypatch.setenv("BINDER_SERVICE_HOST", "10.0.0.1")
-    assert ck.device.where() == "binder"
-
-
-def test_pick_profile(monkeypatch):
-    monkeypatch.delenv("COURSE_PROFILE", raising=False)
-    assert ck.device.pick_profile("auto", verbose=False) == ("full" if ck.device.gpus() else "quick")
-    assert ck.device.pick_profile("full", verbose=False) == "full"
-    monkeypatch.setenv("COURSE_PROFILE", "quick")
-    assert ck.device.pick_profile("auto", verbose=False) == "quick"
-    with pytest.raises(ValueError, match="Unknown profile 'fast'"):
-        ck.device.pick_profile("fast")
-
-
-def _labelled(fig):
-    for ax in fig.axes:
-        if ax.get_visible() and ax.has_data() and ax.get_xlabel():
-            assert ax.get_ylabel()
-    assert fig._suptitle is not None or any(ax.get_title() for ax in fig.axes)
-
-
-def test_plots_have_titles_and_return_figures():
-    photo = ck.data.sample_photos(size=32)["coffee"]
-    fig = ck.plots.show_augmentations(photo, "heavy", n=4)
-    assert len(fig.axes) == 5 and fig._suptitle.get_text().startswith("Augmented versions")
-    hist = {"a": [{"accuracy": [0.5, 0.9], "val_accuracy": [0.4, 0.6], "train_clean_accuracy": [0.5, 1.0]}]}
-    fig = ck.plots.learning_curves(hist)
-    ax = fig.axes[0]
-    assert ax.get_xlabel() == "epoch" and "gap" in ax.get_title()
-    assert ax.lines[0].get_ydata().tolist() == [0.5, 1.0]  # the clean train accuracy is plotted
-    import pandas as pd
-
-    runs = pd.DataFrame({"name": ["x", "x", "y"], "val_acc": [0.5, 0.7, 0.9], "gap": [0.1, 0.2, 0.0]})
-    fig = ck.plots.compare_bars(runs)
-    _labelled(fig)
-    assert [p.get_height() for p in fig.axes[0].patches] == pytest.approx([0.6, 0.9])
-
-
-def test_show_augmentations_is_seeded_and_checks_input():
-    photo = ck.data.sample_photos(size=24)["china"]
-    a = ck.plots.show_augmentations(photo, "heavy", n=2, seed=3).axes[1].images[0].get_array()
-    b = ck.plots.show_augmentations(photo, "heavy", n=2, seed=3).axes[1].images[0].get_array()
-    assert np.array_equal(a, b)
-    with pytest.raises(ValueError, match="Pass one image"):
-        ck.plots.show_augmentations(photo[None], "heavy")
-
-
-def test_prediction_question_reveals_against_the_measurement():
-    q = ck.widgets.Prediction("Does it help?", ["yes", "no"], id="test/unanswered")
-    assert "No prediction was committed" in q.reveal("yes")
-    q = ck.widgets.Prediction("Does it help?", ["yes", "no"], id="test/answered")
-    q.commit("no")  # before the reveal: after it the question is closed (tests/test_predictions.py)
-    assert "but the experiment says 'yes'" in q.reveal("yes", because="0.9 > 0.8")
-    with pytest.raises(ValueError, match="Unknown answer"):
-        q.reveal("maybe")
-
-
-def test_explorer_updates_the_image_when_a_slider_moves():
-    photo = ck.data.sample_photos(size=32)["chelsea"]
-    box = ck.widgets.explorer(photo)
-    before = box.image.value
-    box.controls["rotation"].value = 45
-    assert box.image.value != before
-    box.controls["rotation"].value = 0
-    assert box.image.value == before
-
-
-def test_render_identity_returns_the_image():
-    photo = ck.data.sample_photos(size=16)["flower"]
-    np.testing.assert_allclose(ck.widgets.render(photo), photo, atol=1e-5)
 
 
 def test_record_writes_figures_for_the_runner(tmp_path, monkeypatch, capsys):
