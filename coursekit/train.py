@@ -277,10 +277,11 @@ class Results:
             raise KeyError(f"No config named {name!r}; configs here: {list(dict.fromkeys(self.runs['name']))}.")
         return float(self.runs.loc[self.runs["name"] == name, metric].mean())
 
-    def verdict(self, a, b, metric="val_acc", higher_is_better=None):
+    def verdict(self, a, b, metric="val_acc", higher_is_better=None, **margin):
         """The paired verdict on config ``b`` against config ``a`` (coursekit.base.verdict), seed by seed.
 
         For 'gap' lower is better; for accuracies higher is better (override with higher_is_better).
+        ``margin=..., margin_reason=...``: the question's margin of interest, as in ``coursekit.verdict.paired``.
         """
         per_seed = {}
         for name in (a, b):
@@ -298,7 +299,7 @@ class Results:
         if eval_n in rows:
             notes["n_eval"] = int(rows[eval_n].min())
         return verdict_lib.paired([per_seed[a][s] for s in seeds], [per_seed[b][s] for s in seeds], a=a, b=b,
-                                  metric=metric, higher_is_better=higher_is_better, notes=notes,
+                                  metric=metric, higher_is_better=higher_is_better, notes=notes, **margin,
                                   word="better" if metric != "seconds" else "faster")
 
     def _repr_html_(self):

@@ -7,12 +7,14 @@ say, and these tests check that what was printed is what the numbers support.
 """
 import ast
 import json
+import re
 
 import numpy as np
 import pytest
 from scipy import stats
 
 import notebook_runs as nr
+from coursekit.widgets.questions import CENTRAL
 
 # Every notebook that measures something: the lessons after setup (the scorecard only reads the record).
 MEASURING = [r for r in nr.runs(nr.LESSONS) if r.name[:2] not in ("00", "09")]
@@ -52,10 +54,17 @@ def verdicts_of(ex):
 
 
 def scipy_outcome(record):
-    """The verdict recomputed with scipy.stats from the recorded per-seed values: (low, high, outcome)."""
+    """The verdict recomputed with scipy.stats from the recorded per-seed values: (low, high, outcome).
+
+    The spread of the differences is at least one evaluation example (1/n_eval) where n_eval is known; without
+    it, identical differences give that one value as the interval."""
     a, b = np.asarray(record["a_values"], float), np.asarray(record["b_values"], float)
     d = b - a
-    if np.allclose(d, d[0], rtol=0, atol=1e-12):  # no spread: the interval is the one difference
+    n_eval = record.get("notes", {}).get("n_eval")
+    floor = 1 / n_eval if n_eval else 0.0
+    if np.std(d, ddof=1) < floor:  # too little spread: scipy's t-interval with the floor as the sd
+        low, high = stats.t.interval(record["confidence"], d.size - 1, loc=d.mean(), scale=floor / np.sqrt(d.size))
+    elif np.allclose(d, d[0], rtol=0, atol=1e-12):  # no spread and no floor: the interval is the one difference
         low = high = float(d[0])
     else:
         ci = stats.ttest_rel(b, a).confidence_interval(record["confidence"])
@@ -65,7 +74,27 @@ def scipy_outcome(record):
         outcome = "B better" if b_up == record["higher_is_better"] else "A better"
     else:
         outcome = "no clear difference"
-    return low, high, outcome
+    return float(low), float(high), outcome
+
+
+def scipy_resolution(record):
+    """'decided', 'equivalent' (the whole interval inside +-margin) or 'cannot tell', from scipy's interval."""
+    low, high, outcome = scipy_outcome(record)
+    margin = record.get("margin")
+    if outcome != "no clear difference":
+        return "decided"
+    return "equivalent" if margin is not None and -margin <= low and high <= margin else "cannot tell"
+
+
+# A verdict sentence whose interval holds 0 names its kind and the smallest difference it rules out.
+QUALIFIED = re.compile(r"no clear difference, (equivalent|cannot tell): .*rules out[^)]*\d")
+LABELS = re.compile(r"""['"]no clear difference['"]|^\s*\([x ]\) .*$""", re.M)  # an option's name, not a finding
+
+
+def unqualified_sentences(text):
+    """The lines of printed text that say "no clear difference" without its kind and what it rules out."""
+    return [line for line in LABELS.sub("", text).splitlines()
+            if "no clear difference" in line and not QUALIFIED.search(line)]
 
 
 def check_record(record):
@@ -81,6 +110,9 @@ def check_record(record):
     if outcome != record["outcome"]:
         problems.append(f"says {record['outcome']!r}, scipy's paired t-interval ({low:.4f}, {high:.4f}) says "
                         f"{outcome!r}")
+    elif scipy_resolution(record) != record.get("resolution"):
+        problems.append(f"says {record.get('resolution')!r}; with its margin {record.get('margin')} scipy's "
+                        f"interval ({low:.4f}, {high:.4f}) says {scipy_resolution(record)!r}")
     if not (np.isclose(low, record["low"], atol=1e-6) and np.isclose(high, record["high"], atol=1e-6)):
         problems.append(f"interval ({record['low']:.4f}, {record['high']:.4f}) is not scipy's "
                         f"({low:.4f}, {high:.4f})")
@@ -108,6 +140,7 @@ def test_the_checker_accepts_honest_verdicts_and_catches_each_kind_of_dishonest_
     assert check_record(_record(*up, "B better", subsets=4, n_eval=360)) == []
     assert check_record(_record([0.9, 0.91, 0.92], [0.91, 0.90, 0.93], "no clear difference")) == []
     assert check_record(_record([0.5, 0.6, 0.7], [0.55, 0.65, 0.75], "B better")) == []  # equal differences
+    assert check_record(_record([0.5, 0.6, 0.7], [0.51, 0.61, 0.71], "B better", n_eval=400)) == []  # floored
     assert check_record(_record([0.2, 0.3, 0.25], [0.1, 0.2, 0.15], "B better", higher=False)) == []
     # a mean difference with the interval across 0, called a win
     assert "scipy's paired t-interval" in check_record(_record([0.858, 0.9, 0.82], [0.892, 0.85, 0.93],
@@ -118,6 +151,21 @@ def test_the_checker_accepts_honest_verdicts_and_catches_each_kind_of_dishonest_
     assert any("is not scipy's" in p for p in check_record(tampered))
     assert any("distinct training subset" in p for p in check_record(_record(*up, "B better", subsets=1)))
     assert any("worth 2.50 points" in p for p in check_record(_record(*up, "B better", n_eval=40)))
+    wide = _record([0.9, 0.91, 0.92], [0.91, 0.90, 0.93], "no clear difference")
+    assert any("scipy's interval" in p for p in check_record(wide | {"resolution": "equivalent"}))
+    assert any("scipy's interval" in p for p in check_record(wide | {"margin": 0.5}))  # inside a wider margin
+
+
+def test_the_sentence_checker_fails_on_a_planted_no_clear_difference_without_its_kind():
+    from coursekit.base.verdict import paired
+
+    honest = "\n".join(str(paired(a, b, "none", "flips", notes={"n_eval": 400})) for a, b in [
+        ([0.9, 0.91, 0.92], [0.905, 0.912, 0.918]), ([0.80, 0.85, 0.70], [0.86, 0.80, 0.79])])  # both kinds
+    options = "  ( ) no clear difference\nYou predicted 'no clear difference', but the experiment says 'flips'."
+    assert unqualified_sentences(honest + "\n" + options) == []
+    planted = "flips - none, val_acc: +1.0 points (95% CI -1.5 points to +3.5 points, 3 seeds): no clear difference"
+    assert unqualified_sentences(honest + "\n" + planted) == [planted]
+    assert unqualified_sentences(planted.replace("difference", "difference, cannot tell: too few seeds"))
 
 
 def bare_decisions(source):
@@ -183,6 +231,8 @@ def test_every_printed_verdict_agrees_with_scipy(run, executed):
     assert not problems, f"{run.name}: {problems}"
     unprinted = [name for name, rec in verdicts.items() if rec["sentence"] not in text]
     assert not unprinted, f"{run.name}: verdicts recorded but never printed: {unprinted}"
+    vague = unqualified_sentences(text)
+    assert not vague, f"{run.name}: 'no clear difference' without its kind and what it rules out: {vague}"
     for name, rec in verdicts.items():
         print(f"{run.name} {name}: {rec['sentence']}")
 
@@ -235,3 +285,81 @@ def test_every_comparison_uses_at_least_3_seeds_that_vary_the_training_subset(ru
     problems = seed_problems(comparisons)
     assert not problems, f"{run.name}: {problems}"
     print(f"{run.name}: {len(comparisons)} compare calls, all on 3+ seeds with their own training subsets")
+
+
+# ------------------------------------------------------------------ every verdict as a table; the central comparisons
+
+def verdict_rows(lesson, verdicts):
+    """(lesson, names, pairs, half-width, outcome, kind) of each distinct recorded verdict (a revealed verdict that
+    is also recorded with ck.record is one row), half-widths in points for an accuracy-like metric."""
+    from coursekit.base.verdict import accuracy_like
+
+    by_sentence = {}
+    for name, rec in verdicts.items():
+        by_sentence.setdefault(rec["sentence"], (rec, []))[1].append(name)
+    rows = []
+    for rec, names in by_sentence.values():
+        scale, unit = (100, " pt") if accuracy_like(rec["metric"]) else (1, f" {rec['metric']}")
+        rows.append((lesson, " / ".join(names), f"{len(rec['differences'])} {rec['notes'].get('pairs', 'seeds')}",
+                     f"{rec['half_width'] * scale:.2f}{unit}", rec["outcome"], rec["resolution"]))
+    return rows
+
+
+def table_problems(verdicts):
+    """Recorded verdicts whose half-width or kind is not what scipy's interval and their margin give."""
+    found = []
+    for name, rec in verdicts.items():
+        low, high, _ = scipy_outcome(rec)
+        if not np.isclose(rec.get("half_width", np.nan), (high - low) / 2, atol=1e-6):
+            found.append(f"{name}: half-width {rec.get('half_width')} is not scipy's {(high - low) / 2:.6f}")
+        if rec.get("resolution") != scipy_resolution(rec):
+            found.append(f"{name}: kind {rec.get('resolution')!r}, scipy's interval says {scipy_resolution(rec)!r}")
+    return found
+
+
+def test_the_table_checker_catches_a_wrong_kind_or_half_width():
+    honest = {"a": _record([0.9, 0.91, 0.92], [0.905, 0.912, 0.918], "no clear difference")}
+    assert table_problems(honest) == [] and verdict_rows("03", honest)[0][-1] == "equivalent"
+    assert table_problems({"a": honest["a"] | {"resolution": "cannot tell"}})
+    assert table_problems({"a": honest["a"] | {"half_width": 0.001}})
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("run", MEASURING, ids=nr.ids(MEASURING))
+def test_the_table_of_every_recorded_verdict(run, executed):
+    verdicts = verdicts_of(executed(run))
+    problems = table_problems(verdicts)
+    assert not problems, f"{run.name}: {problems}"
+    print(f"\n{'lesson':<7}{'question':<52}{'pairs':<12}{'half-width':<16}{'outcome':<21}kind")
+    for row in verdict_rows(run.name[:2], verdicts):
+        print(f"{row[0]:<7}{row[1][:50]:<52}{row[2]:<12}{row[3]:<16}{row[4]:<21}{row[5]}")
+
+
+def test_the_central_comparisons_are_declared_with_margins_reasons_and_real_questions():
+    from coursekit.widgets.questions import QUESTIONS
+
+    assert len({c.name for c in CENTRAL}) == len(CENTRAL)
+    lessons = {p.stem for p in nr.LESSONS}
+    for c in CENTRAL:
+        assert c.lesson in lessons and 0 < c.margin < 1 and c.reason.strip(), c
+        assert c.question is None or QUESTIONS[c.question].lesson == c.lesson, c
+
+
+CENTRAL_RUNS = [r for r in MEASURING if r.path.stem in {c.lesson for c in CENTRAL}]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("run", CENTRAL_RUNS, ids=nr.ids(CENTRAL_RUNS))
+def test_each_central_comparison_is_recorded_with_its_metric_and_margin(run, executed):
+    """Present, on its declared metric and margin, and revealed to its question; prints pairs and half-width.
+    (No outcome is asserted, nor yet the 1.5-point half-width the issue asks for: see the printed widths.)"""
+    ex = executed(run)
+    verdicts, asked = verdicts_of(ex), predictions_of(ex)
+    for c in (c for c in CENTRAL if c.lesson == run.path.stem):
+        rec = verdicts.get(c.name)
+        assert rec is not None, f"{run.name}: the central comparison {c.name!r} was not recorded"
+        assert (rec["metric"], rec["margin"]) == (c.metric, pytest.approx(c.margin)), c
+        if c.question:
+            assert asked[c.question]["verdict_record"]["sentence"] == rec["sentence"], c
+        print(f"{c.step:<32} {c.name:<30} {len(rec['differences'])} pairs, half-width "
+              f"{rec['half_width'] * 100:.2f} points, {rec['outcome']} ({rec['resolution']})")

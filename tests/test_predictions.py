@@ -124,11 +124,59 @@ def test_reveal_with_a_verdict_maps_the_outcome_to_an_option(rec):
     assert entry["verdict_record"]["a_values"] == [0.90, 0.91, 0.92]
     assert entry["verdict_record"]["outcome"] == "B better"
     with pytest.raises(TypeError, match="build it with outcomes"):
-        ask(qid="x/1").reveal(v)
+        ask(qid="x/1", options=["yes", "no"]).reveal(v)  # two options: no order to read the outcomes from
     with pytest.raises(ValueError, match="missing"):
         ask(qid="x/2", outcomes={"A better": "plain"})
     with pytest.raises(ValueError, match="Unknown option"):
         ask(qid="x/3", outcomes={**OUTCOMES, "A better": "maybe"})
+
+
+def test_outcomes_are_read_from_the_order_of_the_options(rec):
+    from coursekit.widgets.prediction import infer_outcomes
+
+    assert infer_outcomes(OPTIONS) == OUTCOMES  # the first option is B (b - a), then A; "no clear difference"
+    assert infer_outcomes(["more", "about the same", "less"]) == {"B better": "more", "A better": "less",
+                                                                  "no clear difference": "about the same"}
+    assert infer_outcomes(["yes", "no"]) is None
+    undecided = {"equivalent": "no clear difference", "cannot tell": "no clear difference"}
+    assert ask().outcomes == {**OUTCOMES, **undecided}
+    assert ask(qid="x/4", outcomes=OUTCOMES).outcomes == {**OUTCOMES, **undecided}  # outcomes= is still accepted
+    assert ask(qid="x/5", outcomes={**OUTCOMES, "cannot tell": "plain"}).outcomes["cannot tell"] == "plain"
+
+
+def test_no_clear_difference_is_right_against_equivalence_and_cannot_tell_scores_nothing(rec):
+    equal = paired([0.90, 0.91, 0.92], [0.905, 0.912, 0.918], a="plain", b="augmented")
+    wide = paired([0.80, 0.85, 0.70], [0.86, 0.80, 0.79], a="plain", b="augmented")
+    raised = paired([0.80, 0.85, 0.70], [0.90, 0.95, 0.81], a="none", b="time-series augmentation")
+    assert (equal.resolution, wide.resolution, raised.resolution) == ("equivalent", "cannot tell", "decided")
+    size = ask(qid="03/size")
+    size.commit("no clear difference")
+    assert "and the experiment agrees" in size.reveal(equal)
+    shifted = ask(qid="03/shifted")
+    shifted.commit("augmented")
+    assert "undecided, not scored" in shifted.reveal(wide)
+    series = ask(qid="07/timeseries", options=["raise it", "no clear difference", "lower it"])
+    series.commit("no clear difference")
+    assert "the experiment says 'raise it'" in series.reveal(raised)
+    card = ck.widgets.scorecard()
+    by_id = {r["id"]: r for r in card.rows}
+    assert by_id["03/size"]["result"] == "match" and not by_id["03/size"]["believed"]  # calibrated, not a myth
+    assert by_id["03/shifted"]["result"] == "undecided" and not by_id["03/shifted"]["believed"]
+    assert by_id["07/timeseries"]["result"] == "mismatch" and by_id["07/timeseries"]["believed"]
+    assert (card.predicted, card.measured, card.right, card.undecided) == (3, 2, 1, 1)
+    assert card.myths_believed == ["images-only"] and "undecided, not scored" in str(card)
+    assert record.load()["03/shifted"]["matched"] is None
+
+
+def test_a_question_that_declares_its_margin_refuses_a_verdict_with_another(rec, monkeypatch):
+    from coursekit.widgets.questions import Question
+
+    monkeypatch.setitem(QUESTIONS, "x/margin", Question("x", "a test question", margin=0.05,
+                                                        margin_reason="five points matter here"))
+    a, b = [0.90, 0.91, 0.92], [0.93, 0.95, 0.95]
+    with pytest.raises(ValueError, match="declares a margin of 0.05"):
+        ask(qid="x/margin").reveal(paired(a, b))
+    assert "agrees" not in ask(qid="x/margin").reveal(paired(a, b, margin=0.05, margin_reason="five points"))
 
 
 def test_reveal_rejects_an_unknown_answer_and_bad_questions(rec):
@@ -240,6 +288,40 @@ def test_every_lesson_question_has_an_id_in_the_catalog():
                 found[m.group(1)] = path.stem
     assert found == {qid: q.lesson for qid, q in ck.widgets.QUESTIONS.items()}
     assert {q.myth for q in ck.widgets.QUESTIONS.values() if q.myth} == set(ck.widgets.MYTHS)
+
+
+def spoilers(cells, questions=QUESTIONS):
+    """(question id, phrase, cell index) of each phrase stating a question's answer in a markdown cell before it."""
+    import re
+
+    found, before = [], []
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "markdown":
+            before.append((i, " ".join(cell.source.lower().split())))
+        elif "widgets.predict(" in cell.source:
+            m = re.search(r'\bid="([^"]+)"', cell.source)
+            q = questions.get(m.group(1)) if m else None
+            found += [(m.group(1), p, j) for p in (q.answer_phrases if q else ()) for j, text in before if p in text]
+    return found
+
+
+def test_no_markdown_cell_before_a_question_states_its_answer():
+    import nbformat
+
+    from coursekit import course
+
+    found = {p.name: spoilers(nbformat.read(p, as_version=4).cells) for p in course.notebook_paths()}
+    assert not {k: v for k, v in found.items() if v}, f"answers stated before their questions: {found}"
+    assert sum(len(q.answer_phrases) for q in QUESTIONS.values()) >= 5
+
+
+def test_the_spoiler_scan_finds_a_planted_spoiler():
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
+    cells = [new_markdown_cell("## 1. Too much of a good thing:\na strength sweep"), new_markdown_cell("Setup."),
+             new_code_cell('q = ck.widgets.predict("Which?", ["a", "b"], id="06/strength")'),
+             new_markdown_cell("Too much of a good thing, after the question: no spoiler.")]
+    assert spoilers(cells) == [("06/strength", "too much of a good thing", 0)]
 
 
 def test_a_static_page_shows_the_static_forms_not_a_blank_box(rec):

@@ -25,7 +25,7 @@ SCREENSHOT = "site_lesson3.png"
 
 # A printed verdict, in the forms lessons print:
 VERDICTS = (
-    # coursekit.base.verdict's sentence: "B - A, val_acc: +0.019 (95% CI +0.008 to +0.030, 3 seeds): B better"
+    # coursekit.base.verdict's sentence: "B - A, val_acc: +0.019 (95% CI +0.008 to +0.030, 3 seeds): 'B' better"
     # (or in points: "... +1.9 points (95% CI +0.8 points to +3.0 points, 3 seeds): ...")
     r"\S.* - .+, [\w ]+: [+-]?\d+\.\d+(?: \w+)? \(\d+% CI [+-]?\d+\.\d+(?: \w+)? to [+-]?\d+\.\d+(?: \w+)?, "
     r"\d+ seeds?\): (.+ better|no clear difference)",

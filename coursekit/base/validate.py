@@ -61,6 +61,10 @@ def seeds(values):
         raise ValueError("seeds must hold at least one seed, such as [0, 1, 2].")
     for s in values:
         positive_int(s, "each seed", allow_zero=True)
+    repeated = sorted({int(s) for s in values if values.count(s) > 1})
+    if repeated:
+        raise ValueError(f"seeds must all differ (repeated: {repeated}): a verdict would count one pair of runs as "
+                         "several independent ones.")
     return [int(s) for s in values]
 
 

@@ -6,10 +6,12 @@
 
 or, with the course's paired verdict (coursekit.base.verdict)::
 
-    q = ck.widgets.predict("Which is better?", ["plain", "augmented", "no clear difference"], id="03/main",
-                           outcomes={"A better": "plain", "B better": "augmented",
-                                     "no clear difference": "no clear difference"})
-    q.reveal(res.verdict("none", "standard"))
+    q = ck.widgets.predict("Which is better?", ["augmented", "plain", "no clear difference"], id="03/main")
+    q.reveal(res.verdict("none", "standard"))   # b = "standard" (augmented), the first option; a = "none" (plain)
+
+The options' order gives the verdict's meaning (see ``infer_outcomes``); ``outcomes=`` spells it out instead.
+A verdict that cannot tell (its interval holds 0 and reaches past the question's margin) scores no prediction:
+the question shows as undecided on the scorecard.
 
 The committed answer is kept in the prediction record (``record.py``) under the question's id, so re-running
 the question's cell brings it back committed (and an answer selected but not committed comes back selected, named
@@ -27,11 +29,13 @@ import os
 import ipywidgets as W
 
 from ..base import validate
-from ..base.verdict import OUTCOMES, Verdict
+from ..base.verdict import KINDS, OUTCOMES, Verdict
 from . import carry, gate, record
 from .questions import QUESTIONS
 from .static import TEXT_STYLE, Rich, box, esc, show
 
+NO_CLEAR = "no clear difference"
+UNDECIDED = KINDS[1:]  # "equivalent", "cannot tell": the two kinds of "no clear difference"
 HINT = "Pick an answer, then press Commit. The experiment below will test it."
 COMMIT_ENV = "COURSEKIT_COMMIT"  # '{"03/main": "plain higher"}': headless runs commit these answers
 _LAST = {}  # question id -> the Prediction last built for it in this process
@@ -84,24 +88,42 @@ def default_id(question):
     return "q-" + hashlib.sha1(question.encode("utf-8")).hexdigest()[:10]
 
 
+def infer_outcomes(options):
+    """{verdict outcome: option} read from the order of three options, or None when there are not three.
+
+    The option "no clear difference" (or, when no option is named so, the middle one) stands for an interval
+    that holds 0; of the other two, the first names setup B (the verdict's ``b``, whose difference ``b - a`` the
+    sentence reads first) and the second names A. So ["augmentation higher", "plain higher", "no clear
+    difference"] is revealed with ``res.verdict("none", "standard")``.
+    """
+    if len(options) != 3:
+        return None
+    middle = NO_CLEAR if NO_CLEAR in options else options[1]
+    b, a = [o for o in options if o != middle]
+    return {"A better": a, "B better": b, NO_CLEAR: middle}
+
+
 def _check_outcomes(outcomes, options):
     if outcomes is None:
-        return None
+        outcomes = infer_outcomes(options)
+        if outcomes is None:
+            return None
     if not isinstance(outcomes, dict):
         raise TypeError(f"outcomes must be a dict {{verdict outcome: option}} for the outcomes {list(OUTCOMES)}.")
     missing = [o for o in OUTCOMES if o not in outcomes]
     if missing:
         raise ValueError(f"outcomes must give an option for every verdict outcome; missing {missing}.")
     for key, option in outcomes.items():
-        validate.one_of("outcomes key", key, OUTCOMES, what="verdict outcome")
+        validate.one_of("outcomes key", key, OUTCOMES + UNDECIDED, what="verdict outcome")
         validate.one_of("outcomes value", option, options, what="option")
-    return dict(outcomes)
+    return {kind: outcomes[NO_CLEAR] for kind in UNDECIDED} | dict(outcomes)
 
 
 class Prediction:
     """A multiple-choice question, committed before the experiment and revealed after it."""
 
     def __init__(self, question, options, id=None, outcomes=None):  # pylint: disable=redefined-builtin
+        """outcomes: {verdict outcome: option}; None reads it from the options' order (``infer_outcomes``)."""
         if not isinstance(question, str) or not question.strip():
             raise TypeError("question must be a non-empty string.")
         if not options or isinstance(options, str) or not all(isinstance(o, str) for o in options):
@@ -113,7 +135,7 @@ class Prediction:
         if not isinstance(self.id, str) or not self.id:
             raise TypeError("id must be a non-empty string such as '03/main' (lesson/question).")
         self.outcomes = _check_outcomes(outcomes, self.options)
-        info = QUESTIONS.get(self.id)
+        info = self._info = QUESTIONS.get(self.id)
         self._meta = dict(question=question, options=self.options, lesson=info.lesson if info else None,
                           myth=info.myth if info else None)
         entry = record.get(self.id) or {}
@@ -178,7 +200,8 @@ class Prediction:
         self._show.layout.display = "none" if locked else None
         notice = f'<div style="{TEXT_STYLE}"><b>{esc(self.notice)}</b></div>' if self.notice else ""
         if self.closed:
-            measured = entry.get("answer")
+            unscored = " (the seeds cannot tell: not scored)" if entry.get("undecided") else ""
+            measured = f"{entry.get('answer')}{unscored}"
             said = f"You predicted <b>{esc(self.choice)}</b>" if self.choice else "No prediction was committed"
             status = (f'<div style="{TEXT_STYLE}">{said}; the experiment measured '
                       f"<b>{esc(measured)}</b>. This question is closed: its answer cannot change "
@@ -280,7 +303,12 @@ class Prediction:
             if self.outcomes is None:
                 raise TypeError("reveal got a Verdict, but the question has no outcomes: build it with "
                                 "outcomes={'A better': ..., 'B better': ..., 'no clear difference': ...}.")
-            return self.outcomes[result.outcome], result.sentence_auto(), because
+            declared = self._info.margin if self._info else None
+            if declared is not None and result.margin != declared:
+                raise ValueError(f"question {self.id} declares a margin of {declared}; compute its verdict with "
+                                 f"margin={declared}, margin_reason={self._info.margin_reason!r}.")
+            kind = result.outcome if result.decided else result.resolution
+            return self.outcomes[kind], result.sentence_auto(), because
         validate.one_of("answer", result, self.options, what="answer")
         return result, None, because
 
@@ -296,12 +324,14 @@ class Prediction:
         entry = record.get(self.id) or {}
         self.choice = entry.get("choice", self.choice)  # the committed answer, whatever was clicked since
         pending = self._radio.value if self.choice is None else None
-        matched = None if self.choice is None else self.choice == answer
+        undecided = bool(measured and measured["resolution"] == "cannot tell")  # scores no prediction
+        matched = None if self.choice is None or undecided else self.choice == answer
         self.closed = True
         entry = record.reveal(self.id, **self._meta, answer=answer, because=because, verdict=verdict,
-                              verdict_record=measured, matched=matched, selected_uncommitted=pending)
+                              verdict_record=measured, matched=matched, selected_uncommitted=pending,
+                              undecided=undecided)
         self._refresh(entry)
-        callout = reveal_callout(self.question, self.choice, answer, because, verdict, pending)
+        callout = reveal_callout(self.question, self.choice, answer, because, verdict, pending, undecided)
         show(None, callout.text, callout.html)
         return Said(callout.text)
 
@@ -313,11 +343,17 @@ class Said(str):
         pass
 
 
-def reveal_callout(question, choice, answer, because="", verdict=None, pending=None):
-    """The reveal as a ``Rich`` object: HTML callout (match green, mismatch red) and the same in text."""
+def reveal_callout(question, choice, answer, because="", verdict=None, pending=None, undecided=False):
+    """The reveal as a ``Rich`` object: HTML callout (match green, mismatch red) and the same in text.
+
+    undecided: the verdict cannot tell (its interval holds 0 and reaches past the margin): nothing is scored."""
     measured = "; ".join(s for s in (because, verdict) if s)
     why = f" Measured: {measured}." if measured else ""
-    if choice is None:
+    if choice is not None and undecided:
+        kind, title = "none", "Undecided: these seeds cannot tell, so the question is not scored"
+        text = (f"You predicted '{choice}'; the experiment measured '{answer}', but its seeds cannot tell a real "
+                f"difference from none (undecided, not scored).{why}")
+    elif choice is None:
         kind, title = "none", "No prediction was committed"
         text = f"No prediction was committed. The experiment's answer: {answer}.{why}"
         if pending is not None:
@@ -346,7 +382,9 @@ def predict(question, options, id=None, outcomes=None):  # pylint: disable=redef
     """Show a Prediction question and return it (call ``.reveal(...)`` after the experiment).
 
     id: a stable name, "<lesson>/<question>" (e.g. "03/main"), under which the committed answer is recorded.
-    outcomes: {verdict outcome: option}, to reveal with a ``Verdict`` (see ``Prediction.reveal``).
+    outcomes: {verdict outcome: option}, to reveal with a ``Verdict`` (see ``Prediction.reveal``); left out, it is
+              read from the order of three options (``infer_outcomes``: the first that is not "no clear difference"
+              is "B better"). Keys "equivalent" and "cannot tell" may split "no clear difference".
     """
     from IPython.display import display
 

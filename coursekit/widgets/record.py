@@ -256,8 +256,8 @@ def fold(evts):
             entry.setdefault("shown_at", fields.get("shown_at", e["at"]))
             entry["skipped"] = True
     for entry in entries.values():
-        if entry.get("closed") and entry.get("choice") is not None:
-            entry["matched"] = entry["choice"] == entry.get("answer")
+        if entry.get("closed") and entry.get("choice") is not None:  # a verdict that cannot tell scores nothing
+            entry["matched"] = None if entry.get("undecided") else entry["choice"] == entry.get("answer")
     return entries
 
 

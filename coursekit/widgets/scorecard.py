@@ -3,7 +3,10 @@
     ck.widgets.scorecard()     # reads the prediction record (coursekit.widgets.record)
 
 Shows one row per question (the course's questions first, then any other recorded ones), a summary (how many
-predicted, how many right) and which of the outline's four myths the learner believed before measuring. It reads
+predicted, how many right) and which of the outline's four myths the learner believed before measuring. It scores
+calibration: a prediction is right when it matches the verdict ("no clear difference" against an equivalence
+verdict included); a verdict that cannot tell scores nothing and shows as "undecided"; a myth counts as believed
+only when the measurement proved the prediction that expressed it wrong. It reads
 the record in use (``record.location()``: the Drive folder after ``keep_on_drive()``). A prediction counts only
 when it was committed before the question's answer was shown (by its reveal, or by "Show the answer").
 """
@@ -28,6 +31,8 @@ def _verdict(entry):
         return "predicted after the answer"
     if entry.get("answer") is None:
         return "not measured yet"
+    if entry.get("undecided"):
+        return "undecided"
     return "match" if entry["choice"] == entry["answer"] else "mismatch"
 
 
@@ -40,16 +45,18 @@ class Scorecard:
         self.rows = []
         for qid in ids:
             entry, info = entries.get(qid, {}), QUESTIONS.get(qid)
+            result = _verdict(entry)
             self.rows.append(dict(
                 id=qid, lesson=info.lesson if info else entry.get("lesson") or "",
                 question=entry.get("question") or (info.topic if info else qid),
                 prediction=entry.get("choice") if before_answer(entry) else None,
                 late=entry.get("choice") if entry.get("choice") and not before_answer(entry) else None,
-                measured=entry.get("answer"), result=_verdict(entry),
-                myth=info.myth if info else None, believed=bool(info and before_answer(entry) and info.believed(entry.get("choice")))))
+                measured=entry.get("answer"), result=result, myth=info.myth if info else None,
+                believed=bool(info and before_answer(entry) and info.believed(entry.get("choice"), result))))
         self.predicted = sum(r["prediction"] is not None for r in self.rows)
         self.measured = sum(r["result"] in ("match", "mismatch") for r in self.rows)
         self.right = sum(r["result"] == "match" for r in self.rows)
+        self.undecided = sum(r["result"] == "undecided" for r in self.rows)
         self.myths_believed = sorted({r["myth"] for r in self.rows if r["believed"]}, key=list(MYTHS).index)
         self.conflicts = [e["conflict"] for e in entries.values() if e.get("conflict")]
         self.where = record.location()
@@ -70,6 +77,9 @@ class Scorecard:
                     f"The course asks these {len(self.rows)} questions:"]
         lines = [f"You predicted {self.predicted} of {len(self.rows)} questions; {self.measured} of those have "
                  f"been measured, and you were right on {self.right} of them."]
+        if self.undecided:
+            lines.append(f"{self.undecided} more measured 'no clear difference' with seeds that cannot tell a real "
+                         "difference from none: undecided, not scored.")
         if self.myths_believed:
             lines.append("Myths you believed before measuring: "
                          + " ".join(f"({i}) {MYTHS[m]}" for i, m in enumerate(self.myths_believed, 1)))
