@@ -59,3 +59,17 @@ def test_bad_input_gets_one_sentence():
         targets.on_canvas(_squares(n=3), labels=[0, 1])
     with pytest.raises(ValueError, match="same shape"):
         targets.mask_iou(np.zeros((2, 8, 8, 1)), np.zeros((2, 4, 4, 1)))
+
+
+def test_show_targets_draws_each_box_on_its_own_image():
+    from matplotlib.patches import Rectangle
+
+    from coursekit import plots
+
+    scene = targets.on_canvas(_squares(n=3), size=20, seed=2)
+    boxes = scene["bounding_boxes"]["boxes"]
+    fig = plots.show_targets(scene["images"], scene["segmentation_masks"], boxes, title="targets")
+    assert fig._suptitle.get_text() == "targets"
+    for ax, (x0, y0, x1, y1) in zip(fig.axes, boxes[:, 0]):
+        (rect,) = [p for p in ax.patches if isinstance(p, Rectangle)]
+        assert rect.get_xy() == (x0 - 0.5, y0 - 0.5) and (rect.get_width(), rect.get_height()) == (x1 - x0, y1 - y0)
