@@ -146,3 +146,17 @@ def line(x, ys, xlabel, ylabel, title, errors=None, marker="o"):
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def show_targets(images, masks, boxes, labels=None, title="Images with their targets", ncols=8):
+    """Images with their segmentation mask (a cyan outline) and bounding box (a red xyxy rectangle) drawn on top."""
+    from matplotlib.patches import Rectangle
+
+    fig = show_images(images, labels=labels, title=title, ncols=ncols)
+    boxes = np.asarray(boxes, dtype="float32").reshape(len(images), -1, 4)
+    for ax, mask, image_boxes in zip(fig.axes, np.asarray(masks, dtype="float32"), boxes):
+        if mask.max() > 0:
+            ax.contour(mask[..., 0], levels=[0.5], colors="cyan", linewidths=0.8)
+        for x0, y0, x1, y1 in image_boxes:  # box edges lie between pixels: pixel i spans i - 0.5 to i + 0.5
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, edgecolor="red", linewidth=1))
+    return fig

@@ -5,6 +5,7 @@
 - ``mixing``    label-changing and batch augmentations: ``LabelAwareFlip``, MixUp, CutMix, RandAugment
 - ``datasets``  offline images (digits, faces, sample photos)
 - ``online``    downloaded images (CIFAR-10, Fashion-MNIST, tf_flowers), checked against their checksums
+- ``targets``   objects on a blank canvas with their segmentation masks and boxes, and the IoU of a target
 
-Learners reach these through ``coursekit.augment`` and ``coursekit.data``.
+Learners reach these through ``coursekit.augment`` and ``coursekit.data`` (``targets`` as ``coursekit.images.targets``).
 """

@@ -66,6 +66,12 @@ QUESTIONS = {
     "07/timeseries": Question("07_beyond_images", "time-series augmentation on sensor data",
                               myth="images-only", believes=("no clear difference", "lower it")),
     "08/crop": Question("08_capstone_real_photos", "the fast trainers' crop against no augmentation"),
+    "04/targets": Question("04_tf_techniques", "a mask left as it was vs. one augmented with its image, "
+                           "IoU with the object"),
+    "04/export": Question("04_tf_techniques", "model.export's serving endpoint vs. an export with training=False, "
+                          "agreement with model.predict"),
+    "03/fit-accuracy": Question("03_augmentation_regularizes", "the training accuracy fit reports under augmentation "
+                                "vs. validation accuracy"),
 }
 
 
