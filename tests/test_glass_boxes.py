@@ -60,12 +60,7 @@ def test_the_lessons_that_train_are_found():
     assert {"01", "03", "04", "05", "06", "07", "08"} <= names, names
 
 
-NOT_YET = {"08"}  # its glass box did not finish its notebook run in time
-STATIC = [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="glass box not written yet"))
-          if p.name[:2] in NOT_YET else p for p in TRAINING_LESSONS]
-
-
-@pytest.mark.parametrize("path", STATIC, ids=[p.name for p in TRAINING_LESSONS])
+@pytest.mark.parametrize("path", TRAINING_LESSONS, ids=[p.name for p in TRAINING_LESSONS])
 def test_every_lesson_that_trains_ends_with_a_plain_keras_glass_box(path):
     box = glass_box(path)
     assert box, f"{path.name} trains with ck.train but has no '## Glass box: ...' section"
