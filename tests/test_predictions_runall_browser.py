@@ -178,6 +178,9 @@ def test_run_all_stops_before_any_answer_and_the_scorecard_counts_the_prediction
     assert main["choice"] == PREDICTED and main["committed_at"] < main["shown_at"]
     card = ck.widgets.Scorecard(entries)
     rows = {r["id"]: r for r in card.rows}
-    assert rows["03/main"]["prediction"] == PREDICTED and rows["03/main"]["result"] in ("match", "mismatch")
+    # made before the answer, so counted: scored as a match or a mismatch, or "undecided" when the run's verdict
+    # was "cannot tell" (which of the three depends on what the run measured, never on this test)
+    assert rows["03/main"]["prediction"] == PREDICTED
+    assert rows["03/main"]["result"] in ("match", "mismatch", "undecided")
     assert rows["03/gap"]["result"] == "not predicted" and entries["03/gap"].get("skipped")
     assert card.predicted == 1
