@@ -1,5 +1,5 @@
 """The course runner (coursekit.course): ck.record, stripped outputs, and python -m coursekit run's --epochs,
---seeds and --jobs."""
+--seeds, --set and --jobs."""
 import json
 from pathlib import Path
 
@@ -31,7 +31,10 @@ def test_strip_outputs_keeps_only_checked_cells():
     assert nb.cells[0].execution_count is None and nb.cells[1].execution_count == 3  # the stored-output check matches it
 
 
-def test_run_with_epochs_sets_epochs_only_where_declared_and_records_no_times(monkeypatch, tmp_path):
+@pytest.fixture
+def short_run(monkeypatch):
+    """The runner with execute faked and time recording forbidden (a short run records no times): returns the
+    {notebook name: parameters} each execution was given."""
     from coursekit import course, timings
 
     calls = {}
@@ -41,37 +44,60 @@ def test_run_with_epochs_sets_epochs_only_where_declared_and_records_no_times(mo
         return Path(out_dir) / Path(path).name, {}, 1.0
 
     def no_recording(*args, **kwargs):
-        raise AssertionError("a run with --epochs must not record times")
+        raise AssertionError("a short run (--epochs, --seeds, --set) must not record times")
 
     monkeypatch.setattr(course, "execute", fake_execute)
     monkeypatch.setattr(timings, "record", no_recording)
     monkeypatch.setattr(timings, "sync_headers", no_recording)
+    return calls
+
+
+def test_run_with_epochs_sets_epochs_only_where_declared_and_records_no_times(short_run, tmp_path):
+    from coursekit import course
+
     assert "EPOCHS" in course.declared_parameters(course.NOTEBOOKS / "01_overfitting.ipynb")
     assert "EPOCHS" not in course.declared_parameters(course.NOTEBOOKS / "02_what_is_augmentation.ipynb")
     assert course.run(["01_overfitting.ipynb", "02_what_is_augmentation.ipynb"], tmp_path, "quick", epochs=2) == 0
-    assert calls == {"01_overfitting.ipynb": {"EPOCHS": 2}, "02_what_is_augmentation.ipynb": None}
+    assert short_run == {"01_overfitting.ipynb": {"EPOCHS": 2}, "02_what_is_augmentation.ipynb": None}
 
 
-def test_run_with_seeds_keeps_the_first_seeds_of_every_declared_seed_list(monkeypatch, tmp_path):
-    from coursekit import course, timings
+def test_run_with_seeds_keeps_the_first_seeds_of_every_declared_seed_list(short_run, tmp_path):
+    from coursekit import course
 
-    calls = {}
-
-    def fake_execute(path, out_dir, profile="auto", parameters=None, timeout=1800):
-        calls[Path(path).name] = parameters
-        return Path(out_dir) / Path(path).name, {}, 1.0
-
-    def no_recording(*args, **kwargs):
-        raise AssertionError("a run with --seeds must not record times")
-
-    monkeypatch.setattr(course, "execute", fake_execute)
-    monkeypatch.setattr(timings, "record", no_recording)
-    monkeypatch.setattr(timings, "sync_headers", no_recording)
     names = ["02_what_is_augmentation.ipynb", "03_augmentation_regularizes.ipynb", "08_capstone_real_photos.ipynb"]
     assert course.run(names, tmp_path, "full", epochs=1, seeds=3) == 0
-    assert calls == {"02_what_is_augmentation.ipynb": None,
-                     "03_augmentation_regularizes.ipynb": {"EPOCHS": 1, "SEEDS": [0, 1, 2], "SWEEP_SEEDS": [0, 1, 2]},
-                     "08_capstone_real_photos.ipynb": {"EPOCHS": 1, "SEEDS": [0, 1, 2]}}
+    assert short_run == {"02_what_is_augmentation.ipynb": None,
+                         "03_augmentation_regularizes.ipynb": {"EPOCHS": 1, "SEEDS": [0, 1, 2],
+                                                               "SWEEP_SEEDS": [0, 1, 2]},
+                         "08_capstone_real_photos.ipynb": {"EPOCHS": 1, "SEEDS": [0, 1, 2]}}
+
+
+def test_set_reaches_only_the_notebooks_that_declare_the_parameter_and_records_no_times(short_run, tmp_path):
+    """--set NAME=VALUE (make test-colab sets the capstone's WIDTH: its full-profile ResNet in float16 on 2 CPU
+    cores is too slow)."""
+    from coursekit import course
+
+    names = ["02_what_is_augmentation.ipynb", "03_augmentation_regularizes.ipynb", "08_capstone_real_photos.ipynb"]
+    assert course.main(["run", "--profile", "full", "--epochs", "1", "--set", "WIDTH=8", "--set", "N_PER_CLASS=20",
+                        "--out", str(tmp_path), *names]) == 0
+    assert short_run == {"02_what_is_augmentation.ipynb": None,
+                         "03_augmentation_regularizes.ipynb": {"EPOCHS": 1, "N_PER_CLASS": 20},
+                         "08_capstone_real_photos.ipynb": {"EPOCHS": 1, "WIDTH": 8, "N_PER_CLASS": 20}}
+
+
+@pytest.mark.parametrize("item, message", [
+    ("WIDTH", "--set takes NAME=VALUE with a Python literal, e.g. --set WIDTH=8; got 'WIDTH'."),
+    ("WIDTH=eight", "got 'WIDTH=eight'"),
+    ("NO_SUCH=1", "no notebook run here declares the parameter NO_SUCH, so it would set nothing."),
+])
+def test_a_bad_set_is_one_sentence_before_anything_runs(monkeypatch, capsys, item, message):
+    from coursekit import course
+
+    monkeypatch.setattr(course, "execute", lambda *a, **k: pytest.fail("nothing may run after a bad --set"))
+    with pytest.raises(SystemExit) as stop:
+        course.main(["run", "--set", item, "08_capstone_real_photos.ipynb"])
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_run_refuses_fewer_seeds_than_a_verdict_pairs_in_one_sentence(capsys):
